@@ -1,0 +1,77 @@
+package docs_test
+
+import (
+	"flag"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/kosmo-run/kosmo/docs"
+	"github.com/kosmo-run/kosmo/integration/openai"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+const golden = "../testdata/golden/integrations.openai.md"
+
+func TestReferenceMatchesGoldenByteForByte(t *testing.T) {
+	got, err := docs.New(openai.New()).Read("integrations.openai")
+	require.NoError(t, err)
+	if *update {
+		require.NoError(t, os.WriteFile(golden, []byte(got), 0o644))
+	}
+	want, err := os.ReadFile(golden)
+	require.NoError(t, err)
+	assert.Equal(t, string(want), got)
+}
+
+// The golden copy must stay the shared reference when that folder is beside
+// the project; a contributor without it still runs the test above.
+func TestGoldenIsTheSharedReference(t *testing.T) {
+	shared, err := os.ReadFile(filepath.Join("..", "..", "shared", "reference", "integrations.openai.md"))
+	if os.IsNotExist(err) {
+		t.Skip("../shared is not beside the project")
+	}
+	require.NoError(t, err)
+	want, err := os.ReadFile(golden)
+	require.NoError(t, err)
+	assert.Equal(t, string(shared), string(want))
+}
+
+func TestFunctionPages(t *testing.T) {
+	lib := docs.New(openai.New())
+	tests := []struct {
+		page, starts, contains string
+	}{
+		{"integrations.openai.openai_create_image", "## openai_create_image\n\nGenerate an image using DALL·E.\n", "| `style` | string | no |"},
+		{"integrations.openai.openai_list_models", "## openai_list_models\n", "*No parameters required.*\n"},
+		{"integrations.openai.openai_chat_completion", "## openai_chat_completion\n", "| `messages` | array | yes |"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.page, func(t *testing.T) {
+			got, err := lib.Read(tt.page)
+			require.NoError(t, err)
+			assert.True(t, len(got) > len(tt.starts) && got[:len(tt.starts)] == tt.starts, got)
+			assert.Contains(t, got, tt.contains)
+			assert.NotContains(t, got, "## Examples")
+		})
+	}
+}
+
+func TestEveryPageReadsAndUnknownPagesListThem(t *testing.T) {
+	lib := docs.New(openai.New())
+	pages := lib.Pages()
+	require.Len(t, pages, 16)
+	for _, p := range pages {
+		_, err := lib.Read(p)
+		require.NoError(t, err, p)
+	}
+	_, err := lib.Read("integrations.openai.openai_create_imag")
+	var unknown *docs.UnknownPageError
+	require.ErrorAs(t, err, &unknown)
+	assert.Contains(t, err.Error(), `did you mean "integrations.openai.openai_create_image"`)
+	assert.Contains(t, err.Error(), "integrations.openai.openai_list_models")
+}

@@ -1,0 +1,195 @@
+package integration
+
+import (
+	"net/http"
+	"net/url"
+)
+
+// Type is the type of a parameter, named as the reference docs name it.
+type Type string
+
+// The parameter types a spec can declare.
+const (
+	TypeString  Type = "string"
+	TypeInteger Type = "integer"
+	TypeNumber  Type = "number"
+	TypeBoolean Type = "boolean"
+	TypeArray   Type = "array"
+	TypeObject  Type = "object"
+	// TypeAny accepts any JSON value; used inside free-form objects.
+	TypeAny Type = "any"
+)
+
+// Operation says whether a function only reads or also changes state at the
+// provider. Policies (read-only, dry-run) are decided on it.
+type Operation string
+
+// The two operations.
+const (
+	Read  Operation = "read"
+	Write Operation = "write"
+)
+
+// Param declares one parameter (or one field of an object parameter, or the
+// items of an array parameter).
+type Param struct {
+	// Name is the key in the argument table.
+	Name string
+	// Type is the documented type.
+	Type Type
+	// Required parameters must be present and not null.
+	Required bool
+	// Description is the markdown text of the reference docs.
+	Description string
+	// Enum, when set, lists the accepted string values.
+	Enum []string
+	// Min and Max bound numbers (inclusive) when set.
+	Min, Max *float64
+	// MinLen and MaxLen bound string length in characters, or array length,
+	// when non-zero.
+	MinLen, MaxLen int
+	// Items is the schema of array elements (nil: free-form elements).
+	Items *Param
+	// Fields are the known fields of an object; other keys are allowed only
+	// when Open is set.
+	Fields []Param
+	// Open allows keys beyond Fields in an object (they are passed through
+	// unchecked).
+	Open bool
+	// Or is an alternative schema tried when the value does not have Type:
+	// for example a string parameter that also takes an array of strings.
+	Or *Param
+	// Base64 marks a string holding base64 data; it is decoded during
+	// validation, so invalid base64 fails before anything is sent.
+	Base64 bool
+}
+
+// Bound returns a pointer to v, for Param.Min and Param.Max.
+func Bound(v float64) *float64 { return &v }
+
+// Example is a titled Lua snippet shown in the reference docs.
+type Example struct {
+	Title string
+	Code  string
+}
+
+// Args are validated arguments: JSON-shaped Go values (string, float64,
+// bool, []any, map[string]any, nil) keyed by parameter name.
+type Args map[string]any
+
+// Function is the one declaration of an integration function.
+type Function struct {
+	// Name is the function's name in the script namespace, e.g.
+	// "openai_chat_completion".
+	Name string
+	// Summary is the one-line description of the reference docs.
+	Summary string
+	// Description is the longer description.
+	Description string
+	// Operation is Read or Write.
+	Operation Operation
+	// Params are the documented parameters, in documentation order.
+	Params []Param
+	// Check, when set, adds rules across parameters (for example "dall-e-3
+	// makes one image"); it runs after every parameter passed on its own.
+	Check func(args Args) []Problem
+	// Build turns validated arguments into the HTTP request to send. It does
+	// no I/O and sees no credentials.
+	Build func(args Args) (*Request, error)
+	// Decode turns a successful response into the result. Nil means the body
+	// is returned as JSON.
+	Decode func(resp *Response, args Args) (*Result, error)
+	// Stateless marks a write that stores nothing at the provider (a chat
+	// completion, an embedding): retrying it after an ambiguous failure
+	// cannot create a duplicate.
+	Stateless bool
+}
+
+// Idempotent reports whether a retry after an ambiguous failure is safe:
+// reads, and writes that store nothing.
+func (f *Function) Idempotent() bool { return f.Operation == Read || f.Stateless }
+
+// Param returns the parameter named name, or nil.
+func (f *Function) Param(name string) *Param {
+	for i := range f.Params {
+		if f.Params[i].Name == name {
+			return &f.Params[i]
+		}
+	}
+	return nil
+}
+
+// Integration is one provider with its ordered functions.
+type Integration struct {
+	// Name is the namespace key: app.integrations.<Name>.
+	Name string
+	// Title is the human name used in docs ("OpenAI").
+	Title string
+	// DefaultBaseURL is used when an account sets no base URL.
+	DefaultBaseURL string
+	// Env names the environment variables that make the default account
+	// when no config file names one.
+	Env EnvNames
+	// Functions in documentation order.
+	Functions []*Function
+	// Examples shown at the end of the reference docs.
+	Examples []Example
+	// Authorize adds the account's credentials to an outgoing request.
+	Authorize func(h http.Header, acct *Account)
+	// ParseError turns a failed response into an API error; nil uses a
+	// generic one.
+	ParseError func(resp *Response) *APIError
+}
+
+// EnvNames are the environment variables an integration reads for its
+// default account.
+type EnvNames struct {
+	APIKey, BaseURL, Organization, Project string
+}
+
+// Function returns the function named name, or nil.
+func (in *Integration) Function(name string) *Function {
+	for _, f := range in.Functions {
+		if f.Name == name {
+			return f
+		}
+	}
+	return nil
+}
+
+// FunctionNames lists the function names in documentation order.
+func (in *Integration) FunctionNames() []string {
+	names := make([]string, len(in.Functions))
+	for i, f := range in.Functions {
+		names[i] = f.Name
+	}
+	return names
+}
+
+// Request is an HTTP request described without credentials or base URL.
+type Request struct {
+	Method string
+	// Path is relative to the account's base URL and already escaped,
+	// e.g. "/threads/thread_1/messages".
+	Path        string
+	Query       url.Values
+	Header      http.Header
+	ContentType string
+	Body        []byte
+}
+
+// Response is a complete HTTP response with its body read.
+type Response struct {
+	Status int
+	Header http.Header
+	Body   []byte
+	// Attempts is how many HTTP requests were made.
+	Attempts int
+}
+
+// Result is what a call returns to the script: either a JSON document, or
+// a Go value of JSON shape when the integration builds the result itself.
+type Result struct {
+	JSON  []byte
+	Value any
+}
