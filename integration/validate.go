@@ -208,7 +208,7 @@ func (v *validator) checkString(p *Param, s, path string) any {
 		v.add(path, "string of at most %d characters expected, got %d", p.MaxLen, n)
 	}
 	if p.Base64 {
-		b, err := decodeBase64(s)
+		b, err := DecodeBase64(s)
 		if err != nil {
 			v.add(path, "base64 expected: %v", err)
 			return s
@@ -361,9 +361,9 @@ func truncate(s string, n int) string {
 	return string(r[:n]) + "…"
 }
 
-// decodeBase64 accepts standard or URL alphabets, padded or not, with line
+// DecodeBase64 accepts standard or URL alphabets, padded or not, with line
 // breaks and spaces ignored.
-func decodeBase64(s string) ([]byte, error) {
+func DecodeBase64(s string) ([]byte, error) {
 	clean := strings.Map(func(r rune) rune {
 		switch r {
 		case '\n', '\r', ' ', '\t':

@@ -1,0 +1,298 @@
+package accounts
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/spf13/viper"
+
+	"github.com/kosmo-run/kosmo/integration"
+)
+
+// Sources are the process facts the loader reads; main injects them so that
+// tests run without a real HOME or environment.
+type Sources struct {
+	// ConfigFile is the --config flag; "" searches.
+	ConfigFile string
+	// Getenv reads the environment; nil reads nothing.
+	Getenv func(string) string
+	// HomeDir and WorkDir anchor the search path.
+	HomeDir, WorkDir string
+	// ReadFile reads key files; nil uses os.ReadFile.
+	ReadFile func(string) ([]byte, error)
+	// IgnoreKeys loads accounts without reading their keys (for the fake).
+	IgnoreKeys bool
+}
+
+func (s Sources) getenv(k string) string {
+	if s.Getenv == nil {
+		return ""
+	}
+	return s.Getenv(k)
+}
+
+// Extensions of the config files searched for, in order.
+var configExtensions = []string{"yaml", "yml", "toml", "json"}
+
+// ConfigError is a problem with the configuration, naming the file.
+type ConfigError struct {
+	File string
+	Err  error
+}
+
+// Error implements error.
+func (e *ConfigError) Error() string {
+	if e.File == "" {
+		return "config: " + e.Err.Error()
+	}
+	return "config " + e.File + ": " + e.Err.Error()
+}
+
+// Unwrap returns the cause.
+func (e *ConfigError) Unwrap() error { return e.Err }
+
+// fileConfig is the config file's schema.
+type fileConfig struct {
+	Integrations map[string]integrationConfig `mapstructure:"integrations"`
+}
+
+type integrationConfig struct {
+	Default  string                   `mapstructure:"default"`
+	Accounts map[string]accountConfig `mapstructure:"accounts"`
+}
+
+type accountConfig struct {
+	APIKey       string `mapstructure:"api_key"`
+	APIKeyEnv    string `mapstructure:"api_key_env"`
+	APIKeyFile   string `mapstructure:"api_key_file"`
+	BaseURL      string `mapstructure:"base_url"`
+	Organization string `mapstructure:"organization"`
+	Project      string `mapstructure:"project"`
+	Timeout      string `mapstructure:"timeout"`
+	MaxRetries   *int   `mapstructure:"max_retries"`
+	ReadOnly     bool   `mapstructure:"read_only"`
+}
+
+var accountName = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
+
+// FindConfig returns the config file to read: the explicit one, then
+// $KOSMO_CONFIG, then $XDG_CONFIG_HOME/kosmo/config.* (or
+// ~/.config/kosmo/config.*), then ./kosmo.*; "" when there is none.
+func FindConfig(src Sources) (string, error) {
+	if src.ConfigFile != "" {
+		if _, err := os.Stat(src.ConfigFile); err != nil {
+			return "", &ConfigError{File: src.ConfigFile, Err: errors.New("cannot read the file given with --config")}
+		}
+		return src.ConfigFile, nil
+	}
+	if f := src.getenv("KOSMO_CONFIG"); f != "" {
+		if _, err := os.Stat(f); err != nil {
+			return "", &ConfigError{File: f, Err: errors.New("cannot read the file named by KOSMO_CONFIG")}
+		}
+		return f, nil
+	}
+	var candidates []string
+	xdg := src.getenv("XDG_CONFIG_HOME")
+	if xdg == "" && src.HomeDir != "" {
+		xdg = filepath.Join(src.HomeDir, ".config")
+	}
+	for _, ext := range configExtensions {
+		if xdg != "" {
+			candidates = append(candidates, filepath.Join(xdg, "kosmo", "config."+ext))
+		}
+	}
+	for _, ext := range configExtensions {
+		if src.WorkDir != "" {
+			candidates = append(candidates, filepath.Join(src.WorkDir, "kosmo."+ext))
+		}
+	}
+	for _, c := range candidates {
+		if st, err := os.Stat(c); err == nil && !st.IsDir() {
+			return c, nil
+		}
+	}
+	return "", nil
+}
+
+// Load reads the accounts of the given integrations from the config file
+// found by FindConfig and from the environment. An integration with no
+// account in the file gets a "default" account from its environment
+// variables (OPENAI_API_KEY, …) when its key variable is set.
+func Load(src Sources, integrations []*integration.Integration) (Config, string, error) {
+	file, err := FindConfig(src)
+	if err != nil {
+		return nil, "", err
+	}
+	var fc fileConfig
+	if file != "" {
+		v := viper.New()
+		v.SetConfigFile(file)
+		if err := v.ReadInConfig(); err != nil {
+			return nil, file, &ConfigError{File: file, Err: errors.New(cleanViperError(err))}
+		}
+		if err := v.UnmarshalExact(&fc); err != nil {
+			return nil, file, &ConfigError{File: file, Err: errors.New(cleanViperError(err))}
+		}
+	}
+	known := map[string]*integration.Integration{}
+	for _, in := range integrations {
+		known[in.Name] = in
+	}
+	for name := range fc.Integrations {
+		if known[name] == nil {
+			return nil, file, &ConfigError{File: file, Err: fmt.Errorf("unknown integration %q (known: %s)", name, strings.Join(sortedKeys(known), ", "))}
+		}
+	}
+	cfg := Config{}
+	for _, in := range integrations {
+		set, err := buildSet(in, fc.Integrations[in.Name], src)
+		if err != nil {
+			return nil, file, &ConfigError{File: file, Err: err}
+		}
+		cfg[in.Name] = set
+	}
+	return cfg, file, nil
+}
+
+func buildSet(in *integration.Integration, ic integrationConfig, src Sources) (*Set, error) {
+	set := &Set{}
+	if len(ic.Accounts) == 0 {
+		if ic.Default != "" {
+			return nil, fmt.Errorf("%s: default account %q is not among the accounts (none are configured)", in.Name, ic.Default)
+		}
+		if key := src.getenv(in.Env.APIKey); key != "" {
+			set.Default = DefaultName
+			set.Accounts = []*integration.Account{{
+				Name: DefaultName, Key: integration.NewSecret(key), KeySource: "env " + in.Env.APIKey,
+				BaseURL:      src.getenv(in.Env.BaseURL),
+				Organization: src.getenv(in.Env.Organization),
+				Project:      src.getenv(in.Env.Project),
+			}}
+		}
+		return set, nil
+	}
+	names := make([]string, 0, len(ic.Accounts))
+	for name := range ic.Accounts {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		acct, err := buildAccount(in, name, ic.Accounts[name], src)
+		if err != nil {
+			return nil, fmt.Errorf("%s account %q: %w", in.Name, name, err)
+		}
+		set.Accounts = append(set.Accounts, acct)
+	}
+	switch {
+	case ic.Default != "":
+		if !contains(names, ic.Default) {
+			return nil, fmt.Errorf("%s: default account %q is not among the accounts (%s)", in.Name, ic.Default, strings.Join(names, ", "))
+		}
+		set.Default = ic.Default
+	case len(names) == 1:
+		set.Default = names[0]
+	case contains(names, DefaultName):
+		set.Default = DefaultName
+	default:
+		return nil, fmt.Errorf("%s: %d accounts and no default: set %q to one of %s", in.Name, len(names), "default", strings.Join(names, ", "))
+	}
+	if contains(names, DefaultName) && set.Default != DefaultName {
+		return nil, fmt.Errorf("%s: an account named %q must be the default account (default is %q)", in.Name, DefaultName, set.Default)
+	}
+	return set, nil
+}
+
+func buildAccount(in *integration.Integration, name string, ac accountConfig, src Sources) (*integration.Account, error) {
+	if !accountName.MatchString(name) {
+		return nil, errors.New("account names are lowercase identifiers (a-z, 0-9, _; starting with a letter)")
+	}
+	if in.Function(name) != nil {
+		return nil, fmt.Errorf("the name collides with the function %s", name)
+	}
+	acct := &integration.Account{Name: name, BaseURL: ac.BaseURL, Organization: ac.Organization, Project: ac.Project,
+		MaxRetries: ac.MaxRetries, ReadOnly: ac.ReadOnly}
+	if !src.IgnoreKeys {
+		key, source, err := readKey(ac, src)
+		if err != nil {
+			return nil, err
+		}
+		acct.Key, acct.KeySource = key, source
+	}
+	if ac.Timeout != "" {
+		d, err := time.ParseDuration(ac.Timeout)
+		if err != nil || d <= 0 {
+			return nil, fmt.Errorf("timeout %q: a positive duration such as \"30s\" expected", ac.Timeout)
+		}
+		acct.Timeout = d
+	}
+	if ac.MaxRetries != nil && (*ac.MaxRetries < 0 || *ac.MaxRetries > 10) {
+		return nil, fmt.Errorf("max_retries %d: 0 to 10 expected", *ac.MaxRetries)
+	}
+	return acct, nil
+}
+
+// readKey reads an account's key from the one place its config names.
+func readKey(ac accountConfig, src Sources) (integration.Secret, string, error) {
+	sources := 0
+	for _, s := range []string{ac.APIKey, ac.APIKeyEnv, ac.APIKeyFile} {
+		if s != "" {
+			sources++
+		}
+	}
+	switch {
+	case sources > 1:
+		return integration.Secret{}, "", errors.New("set only one of api_key, api_key_env, api_key_file")
+	case ac.APIKey != "":
+		return integration.NewSecret(ac.APIKey), "config", nil
+	case ac.APIKeyEnv != "":
+		v := src.getenv(ac.APIKeyEnv)
+		if v == "" {
+			return integration.Secret{}, "", fmt.Errorf("environment variable %s (api_key_env) is not set", ac.APIKeyEnv)
+		}
+		return integration.NewSecret(v), "env " + ac.APIKeyEnv, nil
+	case ac.APIKeyFile != "":
+		read := src.ReadFile
+		if read == nil {
+			read = os.ReadFile
+		}
+		data, err := read(ac.APIKeyFile)
+		if err != nil {
+			return integration.Secret{}, "", fmt.Errorf("cannot read api_key_file %s: %w", ac.APIKeyFile, errors.Unwrap(err))
+		}
+		key := strings.TrimSpace(string(data))
+		if key == "" {
+			return integration.Secret{}, "", fmt.Errorf("api_key_file %s is empty", ac.APIKeyFile)
+		}
+		return integration.NewSecret(key), "file " + ac.APIKeyFile, nil
+	}
+	return integration.Secret{}, "", errors.New("no API key: set api_key, api_key_env or api_key_file")
+}
+
+// cleanViperError keeps viper's and the decoder's messages on one line.
+func cleanViperError(err error) string {
+	return strings.Join(strings.Fields(err.Error()), " ")
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

@@ -1,0 +1,52 @@
+package accounts
+
+import (
+	"sort"
+
+	"github.com/kosmo-run/kosmo/integration"
+)
+
+// DefaultName is the namespace key that always means an integration's
+// default account.
+const DefaultName = "default"
+
+// Set holds the accounts of one integration.
+type Set struct {
+	// Default names the default account ("" when there is none).
+	Default string
+	// Accounts sorted by name.
+	Accounts []*integration.Account
+}
+
+// Get returns the account named name; DefaultName gives the default. Nil when
+// there is none.
+func (s *Set) Get(name string) *integration.Account {
+	if s == nil {
+		return nil
+	}
+	if name == DefaultName && s.Default != "" {
+		name = s.Default
+	}
+	for _, a := range s.Accounts {
+		if a.Name == name {
+			return a
+		}
+	}
+	return nil
+}
+
+// Names lists the account names, sorted.
+func (s *Set) Names() []string {
+	if s == nil {
+		return nil
+	}
+	names := make([]string, len(s.Accounts))
+	for i, a := range s.Accounts {
+		names[i] = a.Name
+	}
+	sort.Strings(names)
+	return names
+}
+
+// Config maps an integration name to its accounts.
+type Config map[string]*Set

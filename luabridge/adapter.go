@@ -1,0 +1,160 @@
+package luabridge
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	lua "github.com/yuin/gopher-lua"
+
+	"github.com/kosmo-run/kosmo/accounts"
+	"github.com/kosmo-run/kosmo/integration"
+)
+
+// adapter is the one Lua function shape for every integration function: it
+// checks how it was called, converts the argument table by the spec,
+// validates it, applies the policy, invokes the call and pushes the result.
+func (vm *VM) adapter(in *integration.Integration, fn *integration.Function, account string) lua.LGFunction {
+	return func(L *lua.LState) int {
+		args := vm.checkArgs(L, in, fn, account)
+		acct := vm.account(in, fn, account)
+		valid, err := fn.Validate(args)
+		if err != nil {
+			vm.raiseError(err, fn.Name, acct.Name)
+		}
+		if msg := vm.refusal(fn, acct); msg != "" {
+			vm.raiseError(&integration.PolicyError{Function: fn.Name, Account: acct.Name, Message: msg}, fn.Name, acct.Name)
+		}
+		if vm.opts.DryRun && fn.Operation == integration.Write {
+			L.Push(vm.dryRun(in, fn, acct, valid))
+			return 1
+		}
+		ctx := L.Context()
+		if ctx == nil {
+			ctx = context.Background()
+		}
+		res, info, err := vm.client.Invoke(ctx, in, fn, acct, valid)
+		if vm.opts.OnCall != nil {
+			vm.opts.OnCall(CallRecord{CallInfo: info, Err: err})
+		}
+		if err != nil {
+			vm.raiseError(err, fn.Name, acct.Name)
+		}
+		v, err := vm.resultToLua(res)
+		if err != nil {
+			vm.raiseError(&integration.APIError{Function: fn.Name, Account: acct.Name, Status: info.Status,
+				Type: "invalid_response", Message: err.Error(), RequestID: info.RequestID, Attempts: info.Attempts}, fn.Name, acct.Name)
+		}
+		L.Push(v)
+		return 1
+	}
+}
+
+// checkArgs takes the one table argument and converts it by the spec.
+func (vm *VM) checkArgs(L *lua.LState, in *integration.Integration, fn *integration.Function, account string) map[string]any {
+	n := L.GetTop()
+	first := L.Get(1)
+	if t, ok := first.(*lua.LTable); ok && vm.nsOwned[t] {
+		vm.usageError(fn.Name, account, fmt.Sprintf("called with ':'; call it with '.': app.integrations.%s.%s{ ... }", in.Name, fn.Name))
+	}
+	if n > 1 {
+		vm.usageError(fn.Name, account, fmt.Sprintf("takes one table argument, got %d arguments", n))
+	}
+	if first == lua.LNil {
+		for _, p := range fn.Params {
+			if p.Required {
+				vm.usageError(fn.Name, account, "table argument expected, got no value (required: "+requiredNames(fn)+")")
+			}
+		}
+		return map[string]any{}
+	}
+	t, ok := first.(*lua.LTable)
+	if !ok {
+		vm.usageError(fn.Name, account, "table argument expected, got "+first.Type().String())
+	}
+	top := &integration.Param{Type: integration.TypeObject, Fields: fn.Params}
+	v, err := vm.conv.toGo(t, shape{top}, "", 0)
+	if err != nil {
+		vm.raiseError(err, fn.Name, account)
+	}
+	m, ok := v.(map[string]any)
+	if !ok {
+		vm.usageError(fn.Name, account, "table of named parameters expected, got an array")
+	}
+	return m
+}
+
+func requiredNames(fn *integration.Function) string {
+	s := ""
+	for _, p := range fn.Params {
+		if p.Required {
+			if s != "" {
+				s += ", "
+			}
+			s += p.Name
+		}
+	}
+	return s
+}
+
+// account resolves the account a function is bound to, or raises.
+func (vm *VM) account(in *integration.Integration, fn *integration.Function, name string) *integration.Account {
+	set := vm.opts.Accounts[in.Name]
+	if a := set.Get(name); a != nil {
+		return a
+	}
+	if name == accounts.DefaultName {
+		msg := fmt.Sprintf("no %s account is configured: set %s, or add accounts to the config file", in.Title, in.Env.APIKey)
+		if len(set.Names()) > 0 {
+			msg = fmt.Sprintf("no default %s account (%s)", in.Title, describeAccounts(set))
+		}
+		vm.raiseError(&integration.PolicyError{Function: fn.Name, Message: msg}, fn.Name, "")
+	}
+	vm.usageError(fn.Name, name, fmt.Sprintf("no account '%s' (%s)", name, describeAccounts(set)))
+	return nil
+}
+
+// refusal says why a call may not be sent, or "".
+func (vm *VM) refusal(fn *integration.Function, acct *integration.Account) string {
+	if fn.Operation != integration.Write {
+		return ""
+	}
+	if vm.opts.ReadOnly {
+		return "refused: this is a write operation and the script runs read-only (--read-only)"
+	}
+	if acct.ReadOnly {
+		return fmt.Sprintf("refused: this is a write operation and account '%s' is read-only", acct.Name)
+	}
+	return ""
+}
+
+// dryRun returns what would have been sent, without credentials.
+func (vm *VM) dryRun(in *integration.Integration, fn *integration.Function, acct *integration.Account, args integration.Args) lua.LValue {
+	plan, err := integration.PlanCall(in, fn, acct, args)
+	if err != nil {
+		vm.raiseError(err, fn.Name, acct.Name)
+	}
+	out := map[string]any{
+		"dry_run": true, "function": fn.Name, "account": acct.Name, "operation": string(fn.Operation),
+		"method": plan.Method, "url": plan.URL, "content_type": plan.ContentType, "body_bytes": float64(len(plan.Body)),
+	}
+	if plan.ContentType == "application/json" {
+		var body any
+		if json.Unmarshal(plan.Body, &body) == nil {
+			out["body"] = body
+		}
+	}
+	return toLua(vm.L, out, vm.conv.null)
+}
+
+// resultToLua turns a call's result into plain Lua values.
+func (vm *VM) resultToLua(res *integration.Result) (lua.LValue, error) {
+	if res.JSON == nil {
+		return toLua(vm.L, res.Value, vm.conv.null), nil
+	}
+	var v any
+	if err := json.Unmarshal(res.JSON, &v); err != nil {
+		return nil, fmt.Errorf("the response is not valid JSON: %s", jsonErrorText(err))
+	}
+	return toLua(vm.L, v, vm.conv.null), nil
+}
