@@ -212,6 +212,9 @@ func Retryable(resp *Response, err error, sent, idempotent bool) bool {
 		}
 		return idempotent || !sent
 	}
+	if resp.Status < 400 {
+		return false
+	}
 	switch resp.Header.Get("x-should-retry") {
 	case "true":
 		return true
