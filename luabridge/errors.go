@@ -37,8 +37,8 @@ func (vm *VM) newErrorMetatable() *lua.LTable {
 // errorFields are the fields of an error table.
 type errorFields struct {
 	message, function, account, typ, code, param, requestID string
-	status, attempts                                         int
-	retryable                                                bool
+	status, attempts                                        int
+	retryable                                               bool
 }
 
 // raise throws a structured error table. It never returns.

@@ -1,0 +1,62 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/kosmo-run/kosmo/accounts"
+	"github.com/kosmo-run/kosmo/luabridge"
+)
+
+// Exit codes, documented in the README.
+const (
+	ExitOK          = 0
+	ExitScript      = 1 // the script raised an error
+	ExitUsage       = 2 // bad flags or arguments
+	ExitConfig      = 3 // the configuration is wrong
+	ExitAPI         = 4 // an integration call failed and the script did not catch it
+	ExitTimeout     = 5 // --timeout ended the script
+	ExitInterrupted = 130
+)
+
+// errTimeout is the cause of a context ended by --timeout.
+var errTimeout = errors.New("time limit (--timeout) reached")
+
+// usageError is a wrong command line.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+func usagef(format string, a ...any) error { return &usageError{fmt.Sprintf(format, a...)} }
+
+// exitCode maps an error to the process's exit code. Why a script stopped
+// comes from its context's cause, which luabridge.ScriptError carries, never
+// from a message a script could forge.
+func exitCode(err error) int {
+	switch {
+	case err == nil:
+		return ExitOK
+	case errors.Is(err, errTimeout):
+		return ExitTimeout
+	case errors.Is(err, context.Canceled):
+		return ExitInterrupted
+	}
+	var (
+		ue *usageError
+		ce *accounts.ConfigError
+		se *luabridge.ScriptError
+	)
+	switch {
+	case errors.As(err, &ue):
+		return ExitUsage
+	case errors.As(err, &ce):
+		return ExitConfig
+	case errors.As(err, &se):
+		if _, ok := se.Fields["status"]; ok || se.Fields["type"] == "connection_error" {
+			return ExitAPI
+		}
+		return ExitScript
+	}
+	return ExitScript
+}
