@@ -113,9 +113,3 @@ function TestTablesThatCannotBecomeJSON()
   fails(oa.openai_create_assistant, { model = "gpt-4o", tools = { { type = "function", ["function"] = { name = "f", parameters = { x = 1 / 0 } } } } }, "tools[1].function.parameters.x")
   nothing_sent()
 end
-
-function TestReadOnlyAccountRefusesWrites()
-  -- the policy is checked before anything is sent; reads still work
-  oa.openai_list_models()
-  eq(count("a"), 1)
-end
