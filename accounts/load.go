@@ -261,7 +261,7 @@ func readKey(ac accountConfig, src Sources) (integration.Secret, string, error) 
 		if read == nil {
 			read = os.ReadFile
 		}
-		data, err := read(ac.APIKeyFile)
+		data, err := read(expandHome(ac.APIKeyFile, src.HomeDir))
 		if err != nil {
 			return integration.Secret{}, "", fmt.Errorf("cannot read api_key_file %s: %w", ac.APIKeyFile, errors.Unwrap(err))
 		}
@@ -272,6 +272,14 @@ func readKey(ac accountConfig, src Sources) (integration.Secret, string, error) 
 		return integration.NewSecret(key), "file " + ac.APIKeyFile, nil
 	}
 	return integration.Secret{}, "", errors.New("no API key: set api_key, api_key_env or api_key_file")
+}
+
+// expandHome turns a leading "~/" into the home folder.
+func expandHome(path, home string) string {
+	if rest, ok := strings.CutPrefix(path, "~/"); ok && home != "" {
+		return filepath.Join(home, rest)
+	}
+	return path
 }
 
 // cleanViperError keeps viper's and the decoder's messages on one line.

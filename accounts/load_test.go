@@ -182,6 +182,15 @@ func TestKeyFile(t *testing.T) {
 	assert.Equal(t, "file "+key, a.KeySource)
 }
 
+func TestKeyFileInHome(t *testing.T) {
+	home := t.TempDir()
+	write(t, home, ".config/kosmo/personal.key", "sk-home-key-333333333333")
+	path := write(t, t.TempDir(), "config.yaml", "integrations:\n  openai:\n    accounts:\n      personal:\n        api_key_file: ~/.config/kosmo/personal.key\n")
+	cfg, _, err := load(t, accounts.Sources{ConfigFile: path, HomeDir: home})
+	require.NoError(t, err)
+	assert.Equal(t, "sk-home-key-333333333333", cfg["openai"].Get("personal").Key.Reveal())
+}
+
 func TestMissingConfigFile(t *testing.T) {
 	_, _, err := load(t, accounts.Sources{ConfigFile: "/nonexistent/kosmo.yaml"})
 	var ce *accounts.ConfigError
