@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/go-viper/mapstructure/v2"
 	"github.com/spf13/viper"
 
 	"github.com/kosmo-run/kosmo/integration"
@@ -28,6 +29,26 @@ type Sources struct {
 	ReadFile func(string) ([]byte, error)
 	// IgnoreKeys loads accounts without reading their keys (for the fake).
 	IgnoreKeys bool
+	// Account is the --account flag: the default account of every
+	// integration that has an account of that name.
+	Account string
+	// Warn receives warnings (a key file others can read); nil drops them.
+	Warn func(string)
+	// Stat reads file modes; nil uses os.Stat.
+	Stat func(string) (os.FileInfo, error)
+}
+
+func (s Sources) warn(msg string) {
+	if s.Warn != nil {
+		s.Warn(msg)
+	}
+}
+
+func (s Sources) stat(path string) (os.FileInfo, error) {
+	if s.Stat != nil {
+		return s.Stat(path)
+	}
+	return os.Stat(path)
 }
 
 func (s Sources) getenv(k string) string {
@@ -39,6 +60,24 @@ func (s Sources) getenv(k string) string {
 
 // Extensions of the config files searched for, in order.
 var configExtensions = []string{"yaml", "yml", "toml", "json"}
+
+// ErrCredentials marks a configuration error about a key: none given, an
+// environment variable that is not set, a key file that cannot be read.
+var ErrCredentials = errors.New("credentials")
+
+// ErrUnknownAccount marks an --account (or KOSMO_<NAME>_ACCOUNT) that names
+// no configured account.
+var ErrUnknownAccount = errors.New("unknown account")
+
+// credentialError is a key problem; errors.Is(err, ErrCredentials) holds.
+type credentialError struct{ msg string }
+
+func (e *credentialError) Error() string        { return e.msg }
+func (e *credentialError) Is(target error) bool { return target == ErrCredentials }
+
+func credentialf(format string, a ...any) error {
+	return &credentialError{fmt.Sprintf(format, a...)}
+}
 
 // ConfigError is a problem with the configuration, naming the file.
 type ConfigError struct {
@@ -120,10 +159,12 @@ func FindConfig(src Sources) (string, error) {
 	return "", nil
 }
 
-// Load reads the accounts of the given integrations from the config file
-// found by FindConfig and from the environment. An integration with no
-// account in the file gets a "default" account from its environment
-// variables (OPENAI_API_KEY, …) when its key variable is set.
+// Load reads the accounts of the given integrations. Precedence, lowest
+// first: defaults, the config file found by FindConfig, the environment,
+// flags (Sources.Account). The integration's variables (OPENAI_API_KEY,
+// OPENAI_BASE_URL, OPENAI_ORG_ID, OPENAI_PROJECT_ID) override the default
+// account's settings, or make a "default" account when the file has none;
+// KOSMO_<INTEGRATION>_ACCOUNT and then --account choose the default.
 func Load(src Sources, integrations []*integration.Integration) (Config, string, error) {
 	file, err := FindConfig(src)
 	if err != nil {
@@ -136,7 +177,8 @@ func Load(src Sources, integrations []*integration.Integration) (Config, string,
 		if err := v.ReadInConfig(); err != nil {
 			return nil, file, &ConfigError{File: file, Err: errors.New(cleanViperError(err))}
 		}
-		if err := v.UnmarshalExact(&fc); err != nil {
+		strict := func(c *mapstructure.DecoderConfig) { c.WeaklyTypedInput = false }
+		if err := v.UnmarshalExact(&fc, strict); err != nil {
 			return nil, file, &ConfigError{File: file, Err: errors.New(cleanViperError(err))}
 		}
 	}
@@ -161,19 +203,70 @@ func Load(src Sources, integrations []*integration.Integration) (Config, string,
 }
 
 func buildSet(in *integration.Integration, ic integrationConfig, src Sources) (*Set, error) {
+	set, err := fileSet(in, ic, src)
+	if err != nil {
+		return nil, err
+	}
+	if len(set.Accounts) == 0 && src.getenv(in.Env.APIKey) != "" && !src.IgnoreKeys {
+		set.Default = DefaultName
+		set.Accounts = []*integration.Account{{Name: DefaultName}}
+	}
+	if err := chooseDefault(in, set, src); err != nil {
+		return nil, err
+	}
+	applyEnv(in, set, src)
+	return set, nil
+}
+
+// chooseDefault applies KOSMO_<NAME>_ACCOUNT, then --account.
+func chooseDefault(in *integration.Integration, set *Set, src Sources) error {
+	envName := "KOSMO_" + strings.ToUpper(in.Name) + "_ACCOUNT"
+	for _, choice := range []struct{ name, from string }{{src.getenv(envName), envName}, {src.Account, "--account"}} {
+		if choice.name == "" || choice.name == DefaultName {
+			continue
+		}
+		if !contains(set.Names(), choice.name) {
+			return fmt.Errorf("%w: %s names %q, but %s has %s", ErrUnknownAccount, choice.from, choice.name, in.Name, describe(set))
+		}
+		set.Default = choice.name
+	}
+	return nil
+}
+
+func describe(set *Set) string {
+	if len(set.Accounts) == 0 {
+		return "no accounts"
+	}
+	return "accounts " + strings.Join(set.Names(), ", ")
+}
+
+// applyEnv lets the integration's environment variables override the
+// default account's settings.
+func applyEnv(in *integration.Integration, set *Set, src Sources) {
+	key := src.getenv(in.Env.APIKey)
+	acct := set.Get(DefaultName)
+	if acct == nil {
+		return
+	}
+	if key != "" && !src.IgnoreKeys {
+		acct.Key, acct.KeySource = integration.NewSecret(key), "env "+in.Env.APIKey
+	}
+	for _, o := range []struct {
+		field *string
+		name  string
+	}{{&acct.BaseURL, in.Env.BaseURL}, {&acct.Organization, in.Env.Organization}, {&acct.Project, in.Env.Project}} {
+		if v := src.getenv(o.name); v != "" {
+			*o.field = v
+		}
+	}
+}
+
+// fileSet builds the accounts the config file declares.
+func fileSet(in *integration.Integration, ic integrationConfig, src Sources) (*Set, error) {
 	set := &Set{}
 	if len(ic.Accounts) == 0 {
 		if ic.Default != "" {
 			return nil, fmt.Errorf("%s: default account %q is not among the accounts (none are configured)", in.Name, ic.Default)
-		}
-		if key := src.getenv(in.Env.APIKey); key != "" {
-			set.Default = DefaultName
-			set.Accounts = []*integration.Account{{
-				Name: DefaultName, Key: integration.NewSecret(key), KeySource: "env " + in.Env.APIKey,
-				BaseURL:      src.getenv(in.Env.BaseURL),
-				Organization: src.getenv(in.Env.Organization),
-				Project:      src.getenv(in.Env.Project),
-			}}
 		}
 		return set, nil
 	}
@@ -215,6 +308,9 @@ func buildAccount(in *integration.Integration, name string, ac accountConfig, sr
 	if in.Function(name) != nil {
 		return nil, fmt.Errorf("the name collides with the function %s", name)
 	}
+	if name == ListFunction {
+		return nil, fmt.Errorf("the name is reserved for app.integrations.%s.%s()", in.Name, ListFunction)
+	}
 	acct := &integration.Account{Name: name, BaseURL: ac.BaseURL, Organization: ac.Organization, Project: ac.Project,
 		MaxRetries: ac.MaxRetries, ReadOnly: ac.ReadOnly}
 	if !src.IgnoreKeys {
@@ -253,7 +349,7 @@ func readKey(ac accountConfig, src Sources) (integration.Secret, string, error) 
 	case ac.APIKeyEnv != "":
 		v := src.getenv(ac.APIKeyEnv)
 		if v == "" {
-			return integration.Secret{}, "", fmt.Errorf("environment variable %s (api_key_env) is not set", ac.APIKeyEnv)
+			return integration.Secret{}, "", credentialf("environment variable %s (api_key_env) is not set", ac.APIKeyEnv)
 		}
 		return integration.NewSecret(v), "env " + ac.APIKeyEnv, nil
 	case ac.APIKeyFile != "":
@@ -261,17 +357,21 @@ func readKey(ac accountConfig, src Sources) (integration.Secret, string, error) 
 		if read == nil {
 			read = os.ReadFile
 		}
-		data, err := read(expandHome(ac.APIKeyFile, src.HomeDir))
+		path := expandHome(ac.APIKeyFile, src.HomeDir)
+		data, err := read(path)
 		if err != nil {
-			return integration.Secret{}, "", fmt.Errorf("cannot read api_key_file %s: %w", ac.APIKeyFile, errors.Unwrap(err))
+			return integration.Secret{}, "", credentialf("cannot read api_key_file %s: %v", ac.APIKeyFile, errors.Unwrap(err))
 		}
 		key := strings.TrimSpace(string(data))
 		if key == "" {
-			return integration.Secret{}, "", fmt.Errorf("api_key_file %s is empty", ac.APIKeyFile)
+			return integration.Secret{}, "", credentialf("api_key_file %s is empty", ac.APIKeyFile)
+		}
+		if st, err := src.stat(path); err == nil && st.Mode().Perm()&0o077 != 0 {
+			src.warn(fmt.Sprintf("key file %s is readable by group or others (mode %04o); run: chmod 600 %s", ac.APIKeyFile, st.Mode().Perm(), ac.APIKeyFile))
 		}
 		return integration.NewSecret(key), "file " + ac.APIKeyFile, nil
 	}
-	return integration.Secret{}, "", errors.New("no API key: set api_key, api_key_env or api_key_file")
+	return integration.Secret{}, "", credentialf("no API key: set api_key, api_key_env or api_key_file")
 }
 
 // expandHome turns a leading "~/" into the home folder.

@@ -92,7 +92,7 @@ read_only = true
 		t.Run(name, func(t *testing.T) {
 			dir := t.TempDir()
 			path := write(t, dir, name, text)
-			cfg, file, err := load(t, accounts.Sources{ConfigFile: path, Getenv: env(map[string]string{"WORK_KEY": "sk-work-from-env-1111", "OPENAI_API_KEY": "sk-ignored"})})
+			cfg, file, err := load(t, accounts.Sources{ConfigFile: path, Getenv: env(map[string]string{"WORK_KEY": "sk-work-from-env-1111"})})
 			require.NoError(t, err)
 			assert.Equal(t, path, file)
 			set := cfg["openai"]
@@ -198,3 +198,107 @@ func TestMissingConfigFile(t *testing.T) {
 }
 
 func sprintf(format string, a ...any) string { return fmt.Sprintf(format, a...) }
+
+// TestPrecedence: defaults < file < environment < flags.
+func TestPrecedence(t *testing.T) {
+	file := write(t, t.TempDir(), "config.yaml", twoAccounts)
+	base := map[string]string{"WORK_KEY": "sk-work-from-env-1111"}
+	with := func(extra map[string]string) map[string]string {
+		m := map[string]string{}
+		for k, v := range base {
+			m[k] = v
+		}
+		for k, v := range extra {
+			m[k] = v
+		}
+		return m
+	}
+	tests := []struct {
+		name                           string
+		config                         string
+		vars                           map[string]string
+		flag                           string
+		wantDefault, wantKey, wantFrom string
+		wantBaseURL, wantOrg           string
+	}{
+		{"defaults only", "", map[string]string{"OPENAI_API_KEY": "sk-env-aaaaaaaaaaaa"}, "", "default", "sk-env-aaaaaaaaaaaa", "env OPENAI_API_KEY", "", ""},
+		{"file", file, base, "", "work", "sk-work-from-env-1111", "env WORK_KEY", "http://127.0.0.1:1/v1", "org-work"},
+		{"environment over file", file, with(map[string]string{"OPENAI_API_KEY": "sk-env-bbbbbbbbbbbb", "OPENAI_BASE_URL": "http://127.0.0.1:2/v1", "OPENAI_ORG_ID": "org-env"}), "", "work", "sk-env-bbbbbbbbbbbb", "env OPENAI_API_KEY", "http://127.0.0.1:2/v1", "org-env"},
+		{"env chooses the default", file, with(map[string]string{"KOSMO_OPENAI_ACCOUNT": "personal"}), "", "personal", "sk-personal-literal-0000", "config", "", ""},
+		{"flag over env", file, with(map[string]string{"KOSMO_OPENAI_ACCOUNT": "personal"}), "work", "work", "sk-work-from-env-1111", "env WORK_KEY", "http://127.0.0.1:1/v1", "org-work"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg, _, err := load(t, accounts.Sources{ConfigFile: tt.config, Getenv: env(tt.vars), Account: tt.flag, HomeDir: t.TempDir(), WorkDir: t.TempDir()})
+			require.NoError(t, err)
+			set := cfg["openai"]
+			assert.Equal(t, tt.wantDefault, set.Default)
+			a := set.Get("default")
+			require.NotNil(t, a)
+			assert.Equal(t, tt.wantKey, a.Key.Reveal())
+			assert.Equal(t, tt.wantFrom, a.KeySource)
+			assert.Equal(t, tt.wantBaseURL, a.BaseURL)
+			assert.Equal(t, tt.wantOrg, a.Organization)
+		})
+	}
+}
+
+func TestUnknownAccountChoice(t *testing.T) {
+	file := write(t, t.TempDir(), "config.yaml", twoAccounts)
+	for _, src := range []accounts.Sources{
+		{ConfigFile: file, Getenv: env(map[string]string{"WORK_KEY": "k", "KOSMO_OPENAI_ACCOUNT": "marketing"})},
+		{ConfigFile: file, Getenv: env(map[string]string{"WORK_KEY": "k"}), Account: "marketing"},
+	} {
+		_, _, err := load(t, src)
+		require.ErrorIs(t, err, accounts.ErrUnknownAccount)
+		assert.Contains(t, err.Error(), `"marketing", but openai has accounts personal, work`)
+	}
+}
+
+func TestStrictTypes(t *testing.T) {
+	for _, text := range []string{
+		"integrations:\n  openai:\n    accounts:\n      a:\n        api_key: k\n        max_retries: \"3\"\n",
+		"integrations:\n  openai:\n    accounts:\n      a:\n        api_key: k\n        read_only: \"yes\"\n",
+	} {
+		_, _, err := load(t, accounts.Sources{ConfigFile: write(t, t.TempDir(), "c.yaml", text)})
+		var ce *accounts.ConfigError
+		require.ErrorAs(t, err, &ce, text)
+	}
+}
+
+func TestCredentialErrorsAreMarked(t *testing.T) {
+	for _, text := range []string{
+		"integrations:\n  openai:\n    accounts:\n      a:\n        api_key_env: NOT_SET_ANYWHERE\n",
+		"integrations:\n  openai:\n    accounts:\n      a:\n        api_key_file: /nonexistent/key\n",
+		"integrations:\n  openai:\n    accounts:\n      a:\n        base_url: http://x\n",
+	} {
+		_, _, err := load(t, accounts.Sources{ConfigFile: write(t, t.TempDir(), "c.yaml", text)})
+		require.ErrorIs(t, err, accounts.ErrCredentials, text)
+	}
+	_, _, err := load(t, accounts.Sources{ConfigFile: write(t, t.TempDir(), "c.yaml", "integrations:\n  openai:\n    accounts:\n      a:\n        api_kee: x\n")})
+	assert.NotErrorIs(t, err, accounts.ErrCredentials)
+}
+
+func TestReservedNames(t *testing.T) {
+	_, _, err := load(t, accounts.Sources{ConfigFile: write(t, t.TempDir(), "c.yaml", "integrations:\n  openai:\n    accounts:\n      accounts:\n        api_key: k\n")})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "reserved for app.integrations.openai.accounts()")
+}
+
+func TestLooseKeyFileWarns(t *testing.T) {
+	dir := t.TempDir()
+	key := write(t, dir, "loose.key", "sk-loose-44444444444444")
+	require.NoError(t, os.Chmod(key, 0o644))
+	path := write(t, dir, "config.yaml", "integrations:\n  openai:\n    accounts:\n      a:\n        api_key_file: "+key+"\n")
+	var warnings []string
+	_, _, err := load(t, accounts.Sources{ConfigFile: path, Warn: func(s string) { warnings = append(warnings, s) }})
+	require.NoError(t, err)
+	require.Len(t, warnings, 1)
+	assert.Contains(t, warnings[0], "readable by group or others")
+	assert.NotContains(t, warnings[0], "sk-loose")
+	require.NoError(t, os.Chmod(key, 0o600))
+	warnings = nil
+	_, _, err = load(t, accounts.Sources{ConfigFile: path, Warn: func(s string) { warnings = append(warnings, s) }})
+	require.NoError(t, err)
+	assert.Empty(t, warnings)
+}

@@ -10,6 +10,10 @@ import (
 // default account.
 const DefaultName = "default"
 
+// ListFunction is the namespace function that lists account names
+// (app.integrations.openai.accounts()); no account may take its name.
+const ListFunction = "accounts"
+
 // Set holds the accounts of one integration.
 type Set struct {
 	// Default names the default account ("" when there is none).

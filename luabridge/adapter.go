@@ -110,7 +110,8 @@ func (vm *VM) account(in *integration.Integration, fn *integration.Function, nam
 		}
 		vm.raiseError(&integration.PolicyError{Function: fn.Name, Message: msg}, fn.Name, "")
 	}
-	vm.usageError(fn.Name, name, fmt.Sprintf("no account '%s' (%s)", name, describeAccounts(set)))
+	vm.raise(errorFields{typ: typeUnknownAccount, function: fn.Name, account: name,
+		message: fmt.Sprintf("%s: no account '%s' (%s)", fn.Name, name, describeAccounts(set))})
 	return nil
 }
 

@@ -17,6 +17,8 @@ const (
 	typeConnection = "connection_error"
 	typeCancelled  = "cancelled"
 	typeUsage      = "usage_error"
+	// typeUnknownAccount is a script naming an account that is not configured.
+	typeUnknownAccount = "unknown_account"
 )
 
 // newErrorMetatable is shared by every error table of the VM: tostring(err)

@@ -73,8 +73,23 @@ func (vm *VM) newNamespace(in *integration.Integration) *lua.LTable {
 		if strings.HasPrefix(key, in.Name+"_") || integration.Suggest(key, in.FunctionNames()) != "" {
 			vm.unknownFunction(L, in, path, key)
 		}
-		L.RaiseError("%s has no account or function '%s' (%s)", path, key, describeAccounts(set))
+		vm.raise(errorFields{typ: typeUnknownAccount, account: key,
+			message: fmt.Sprintf("%s has no account or function '%s' (%s)", path, key, describeAccounts(set))})
 	})
+	ns.RawSetString(accounts.ListFunction, vm.L.NewFunction(func(L *lua.LState) int {
+		set := vm.opts.Accounts[in.Name]
+		names := L.NewTable()
+		for _, n := range set.Names() {
+			names.Append(lua.LString(n))
+		}
+		L.Push(names)
+		if set != nil && set.Default != "" {
+			L.Push(lua.LString(set.Default))
+		} else {
+			L.Push(lua.LNil)
+		}
+		return 2
+	}))
 	return ns
 }
 
@@ -93,7 +108,8 @@ func (vm *VM) unknownFunction(L *lua.LState, in *integration.Integration, path, 
 	if s := integration.Suggest(name, in.FunctionNames()); s != "" {
 		msg += fmt.Sprintf("; did you mean '%s'?", s)
 	}
-	L.RaiseError("%s (see lua_read_doc(\"integrations.%s\"))", msg, in.Name)
+	vm.raise(errorFields{typ: typeUsage, function: name,
+		message: fmt.Sprintf("%s (see lua_read_doc(\"integrations.%s\"))", msg, in.Name)})
 }
 
 // describeAccounts lists the configured accounts for error messages.

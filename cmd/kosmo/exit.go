@@ -17,6 +17,8 @@ const (
 	ExitConfig      = 3 // the configuration is wrong
 	ExitAPI         = 4 // an integration call failed and the script did not catch it
 	ExitTimeout     = 5 // --timeout ended the script
+	ExitCredentials = 6 // an account's key is missing or cannot be read
+	ExitAccount     = 7 // a script, --account or KOSMO_<NAME>_ACCOUNT named an unknown account
 	ExitInterrupted = 130
 )
 
@@ -41,18 +43,28 @@ func exitCode(err error) int {
 		return ExitTimeout
 	case errors.Is(err, context.Canceled):
 		return ExitInterrupted
+	case errors.Is(err, accounts.ErrCredentials):
+		return ExitCredentials
+	case errors.Is(err, accounts.ErrUnknownAccount):
+		return ExitAccount
 	}
 	var (
 		ue *usageError
 		ce *accounts.ConfigError
 		se *luabridge.ScriptError
+		cf *checkFailed
 	)
 	switch {
 	case errors.As(err, &ue):
 		return ExitUsage
 	case errors.As(err, &ce):
 		return ExitConfig
+	case errors.As(err, &cf):
+		return ExitAPI
 	case errors.As(err, &se):
+		if se.Fields["type"] == "unknown_account" {
+			return ExitAccount
+		}
 		if _, ok := se.Fields["status"]; ok || se.Fields["type"] == "connection_error" {
 			return ExitAPI
 		}

@@ -80,7 +80,11 @@ func TestExitCodes(t *testing.T) {
 		{"validation error", nil, []string{"run", "--fake", script(t, `app.integrations.openai.openai_create_image{prompt = "x", n = 0}`)}, ExitScript, "openai_create_image: parameter 'n': integer between 1 and 10 expected, got 0", ""},
 		{"api error", nil, []string{"run", "--fake", script(t, `app.integrations.openai.openai_get_run{thread_id = "thread_x", run_id = "run_x"}`)}, ExitAPI, "HTTP 404", ""},
 		{"no account", nil, []string{"run", script(t, `app.integrations.openai.openai_list_models()`)}, ExitScript, "no OpenAI account is configured: set OPENAI_API_KEY", ""},
-		{"unknown account", nil, []string{"run", "--fake", script(t, `app.integrations.openai.work.openai_list_models()`)}, ExitScript, "has no account or function 'work' (configured accounts: default)", ""},
+		{"unknown account", nil, []string{"run", "--fake", script(t, `app.integrations.openai.work.openai_list_models()`)}, ExitAccount, "has no account or function 'work' (configured accounts: default)", ""},
+		{"unknown --account", realEnv, []string{"--account", "work", "run", script(t, `print(1)`)}, ExitAccount, `--account names "work", but openai has accounts default`, ""},
+		{"missing key env", nil, []string{"--config", writeConfig(t, "integrations:\n  openai:\n    accounts:\n      work:\n        api_key_env: WORK_KEY_UNSET\n"), "run", script(t, `print(1)`)}, ExitCredentials, "environment variable WORK_KEY_UNSET (api_key_env) is not set", ""},
+		{"unreadable key file", nil, []string{"--config", writeConfig(t, "integrations:\n  openai:\n    accounts:\n      work:\n        api_key_file: /nonexistent/work.key\n"), "run", script(t, `print(1)`)}, ExitCredentials, "cannot read api_key_file /nonexistent/work.key", ""},
+		{"malformed yaml", nil, []string{"--config", writeConfig(t, "integrations:\n  openai: [\n"), "run", script(t, `print(1)`)}, ExitConfig, "line 2", ""},
 		{"no script", nil, []string{"run"}, ExitUsage, "accepts 1 arg(s)", ""},
 		{"missing script", nil, []string{"run", "/nonexistent/agent.lua"}, ExitUsage, "cannot read script", ""},
 		{"unknown flag", nil, []string{"run", "--fast", "x.lua"}, ExitUsage, "unknown flag: --fast", ""},
@@ -108,6 +112,13 @@ func TestExitCodes(t *testing.T) {
 			assert.Less(t, time.Since(start), 20*time.Second)
 		})
 	}
+}
+
+func writeConfig(t *testing.T, text string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "config.yaml")
+	require.NoError(t, os.WriteFile(p, []byte(text), 0o600))
+	return p
 }
 
 func TestInterruptStopsACallInFlight(t *testing.T) {

@@ -18,6 +18,7 @@ type app struct {
 	env          Env
 	integrations []*integration.Integration
 	configFile   string
+	account      string
 }
 
 // Main runs the CLI with args and returns the exit code. Errors are printed
@@ -68,6 +69,7 @@ that a script reads at runtime with lua_read_doc("integrations.openai").`,
 		return &usageError{err.Error() + " (see '" + cmd.CommandPath() + " --help')"}
 	})
 	root.PersistentFlags().StringVar(&a.configFile, "config", "", "config file (default: $KOSMO_CONFIG, $XDG_CONFIG_HOME/kosmo/config.yaml, ./kosmo.yaml)")
-	root.AddCommand(a.newRunCmd(), a.newDocCmd(), a.newFakeCmd())
+	root.PersistentFlags().StringVar(&a.account, "account", "", "make this account the default (overrides the config file and KOSMO_OPENAI_ACCOUNT)")
+	root.AddCommand(a.newRunCmd(), a.newDocCmd(), a.newFakeCmd(), a.newAccountsCmd())
 	return root
 }

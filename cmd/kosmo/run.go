@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"os"
 	"time"
@@ -109,6 +110,8 @@ func (a *app) loadAccounts(ignoreKeys bool) (accounts.Config, error) {
 		HomeDir:    a.env.HomeDir,
 		WorkDir:    a.env.WorkDir,
 		IgnoreKeys: ignoreKeys,
+		Account:    a.account,
+		Warn:       func(msg string) { fmt.Fprintln(a.env.Stderr, "kosmo: warning: "+msg) },
 	}, a.integrations)
 	return cfg, err
 }

@@ -1,0 +1,136 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/kosmo-run/kosmo/integration/openai/openaitest"
+)
+
+// canary is a key that must appear in no output of any command.
+const canary = "sk-canary-7f3a9c1e5b2d8f4a6c0e"
+
+func TestAccountsList(t *testing.T) {
+	keyFile := filepath.Join(t.TempDir(), "work.key")
+	require.NoError(t, os.WriteFile(keyFile, []byte(canary+"\n"), 0o600))
+	cfg := writeConfig(t, `integrations:
+  openai:
+    default: work
+    accounts:
+      work:
+        api_key_file: `+keyFile+`
+        base_url: http://127.0.0.1:9/v1
+      personal:
+        api_key_env: PERSONAL_KEY
+        read_only: true
+`)
+	vars := map[string]string{"PERSONAL_KEY": canary + "-personal"}
+
+	r := kosmo(t, context.Background(), vars, "--config", cfg, "accounts")
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Contains(t, r.stdout, "INTEGRATION")
+	lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
+	require.Len(t, lines, 3)
+	assert.Regexp(t, `^openai\s+personal \(read-only\)\s+https://api.openai.com/v1\s+env PERSONAL_KEY\s+sk-…onal$`, lines[1])
+	assert.Regexp(t, `^openai\s+work\s+\*\s+http://127.0.0.1:9/v1\s+file `+regexpQuote(keyFile)+`\s+sk-…6c0e$`, lines[2])
+
+	r = kosmo(t, context.Background(), vars, "--config", cfg, "accounts", "--json")
+	require.Equal(t, 0, r.code, r.stderr)
+	var views []accountView
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &views))
+	require.Len(t, views, 2)
+	assert.Equal(t, accountView{Integration: "openai", Account: "work", Default: true, BaseURL: "http://127.0.0.1:9/v1",
+		KeySource: "file " + keyFile, Key: "sk-…6c0e"}, views[1])
+	assert.NotContains(t, r.stdout, canary)
+}
+
+func regexpQuote(s string) string {
+	return strings.NewReplacer(".", `\.`, "/", `/`).Replace(s)
+}
+
+func TestAccountsCheck(t *testing.T) {
+	good := openaitest.NewServer()
+	t.Cleanup(good.Close)
+	cfg := writeConfig(t, `integrations:
+  openai:
+    default: good
+    accounts:
+      good:
+        api_key: `+openaitest.DefaultAPIKey+`
+        base_url: `+good.BaseURL()+`
+      bad:
+        api_key: `+canary+`
+        base_url: `+good.BaseURL()+`
+`)
+	r := kosmo(t, context.Background(), nil, "--config", cfg, "accounts", "check", "good")
+	assert.Equal(t, ExitOK, r.code, r.stderr)
+	assert.Regexp(t, `^openai/good: ok \(\d+ models\)\n$`, r.stdout)
+
+	r = kosmo(t, context.Background(), nil, "--config", cfg, "accounts", "check")
+	assert.Equal(t, ExitAPI, r.code)
+	assert.Contains(t, r.stdout, "openai/bad: openai_list_models (account bad): HTTP 401 invalid_api_key")
+	assert.Contains(t, r.stderr, "1 of 2 accounts failed the check")
+	assert.NotContains(t, r.stdout+r.stderr, canary)
+
+	r = kosmo(t, context.Background(), nil, "--config", cfg, "accounts", "check", "--json", "bad")
+	assert.Equal(t, ExitAPI, r.code)
+	var results []checkView
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &results))
+	require.Len(t, results, 1)
+	assert.False(t, results[0].OK)
+	assert.Equal(t, 401, results[0].Status)
+
+	r = kosmo(t, context.Background(), nil, "--config", cfg, "accounts", "check", "nobody")
+	assert.Equal(t, ExitAccount, r.code, r.stderr)
+}
+
+// TestCanaryKeyAppearsNowhere runs every command and error path with a
+// canary key and checks no output carries it.
+func TestCanaryKeyAppearsNowhere(t *testing.T) {
+	fake := openaitest.NewServer(openaitest.WithAPIKeys(canary))
+	t.Cleanup(fake.Close)
+	rejecting := openaitest.NewServer()
+	t.Cleanup(rejecting.Close)
+	keyFile := filepath.Join(t.TempDir(), "k")
+	require.NoError(t, os.WriteFile(keyFile, []byte(canary), 0o644))
+	cfg := writeConfig(t, "integrations:\n  openai:\n    default: work\n    accounts:\n      work:\n        api_key: "+canary+"\n        base_url: "+fake.BaseURL()+
+		"\n      filed:\n        api_key_file: "+keyFile+"\n        base_url: "+rejecting.BaseURL()+"\n")
+	vars := map[string]string{"OPENAI_API_KEY": canary, "OPENAI_BASE_URL": fake.BaseURL()}
+	rejected := map[string]string{"OPENAI_API_KEY": canary, "OPENAI_BASE_URL": rejecting.BaseURL()}
+	inspect := script(t, `dump(app); dump(app.integrations.openai); dump(app.integrations.openai.default)
+		print(app.integrations.openai.accounts())
+		local ok, e = pcall(app.integrations.openai.openai_list_models); dump(e); print(json.encode(e))
+		print(pcall(app.integrations.openai.openai_chat_completion, {model = 1}))
+		for k, v in pairs(_G) do print(k, tostring(v)) end`)
+	runs := []struct {
+		vars map[string]string
+		args []string
+	}{
+		{vars, []string{"run", inspect}},
+		{rejected, []string{"run", inspect}},
+		{rejected, []string{"run", script(t, `app.integrations.openai.openai_list_models()`)}},
+		{vars, []string{"--config", cfg, "run", inspect}},
+		{vars, []string{"--config", cfg, "run", script(t, `app.integrations.openai.filed.openai_list_models()`)}},
+		{vars, []string{"--config", cfg, "run", "--dry-run", script(t, `dump(app.integrations.openai.openai_create_thread{})`)}},
+		{vars, []string{"--config", cfg, "accounts"}},
+		{vars, []string{"--config", cfg, "accounts", "--json"}},
+		{vars, []string{"--config", cfg, "accounts", "check"}},
+		{vars, []string{"--config", cfg, "--account", "nobody", "accounts"}},
+		{vars, []string{"doc"}},
+		{vars, []string{"run", "--timeout", "100ms", script(t, `while true do end`)}},
+	}
+	for _, run := range runs {
+		r := kosmo(t, context.Background(), run.vars, run.args...)
+		for _, out := range []string{r.stdout, r.stderr} {
+			assert.NotContains(t, out, canary, "%v", run.args)
+			assert.NotContains(t, out, canary[12:], "%v: not even a part", run.args)
+		}
+	}
+}
