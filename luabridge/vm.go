@@ -34,6 +34,10 @@ type Options struct {
 	DryRun bool
 	// OnCall, when set, is told of every integration call that was sent.
 	OnCall func(CallRecord)
+	// SkipValidation sends arguments as the script gave them, unchecked. It
+	// exists for tests that check the API itself rejects bad requests; never
+	// set it otherwise.
+	SkipValidation bool
 }
 
 // CallRecord describes one integration call for logs; it holds no argument
