@@ -1,0 +1,213 @@
+package openaitest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+var chatBody = `{"model":"gpt-4o","messages":[{"role":"user","content":"hi"}]}`
+
+func TestFaultStatusAndTimes(t *testing.T) {
+	s := newTestServer(t)
+	s.InjectFault(Fault{Method: http.MethodPost, Path: "/v1/chat/completions", Times: 2,
+		Status: http.StatusTooManyRequests, Header: map[string]string{"Retry-After": "2"}})
+
+	// Another path is not affected.
+	require.Equal(t, http.StatusOK, call(t, s, http.MethodGet, "/v1/models", nil, authHeaders()).status)
+
+	for range 2 {
+		r := postJSON(t, s, "/v1/chat/completions", chatBody, authHeaders())
+		require.Equal(t, http.StatusTooManyRequests, r.status)
+		assert.Equal(t, "2", r.header.Get("Retry-After"))
+		assert.True(t, strings.HasPrefix(r.header.Get("x-request-id"), "req_"))
+		e := r.apiError(t)
+		assert.Equal(t, "requests", e["type"])
+		assert.Equal(t, "rate_limit_exceeded", e["code"])
+	}
+	ok(t, postJSON(t, s, "/v1/chat/completions", chatBody, authHeaders()))
+	assert.Len(t, s.Requests(), 4, "faulted requests are recorded too")
+}
+
+func TestFaultBodiesAndClear(t *testing.T) {
+	s := newTestServer(t)
+	s.InjectFault(Fault{Path: "/v1/models", Status: http.StatusOK, Body: `{"object":"list","data":[`}) // malformed
+	for range 3 {
+		r := call(t, s, http.MethodGet, "/v1/models", nil, authHeaders())
+		require.Equal(t, http.StatusOK, r.status)
+		require.Equal(t, `{"object":"list","data":[`, string(r.body))
+	}
+	s.ClearFaults()
+	ok(t, call(t, s, http.MethodGet, "/v1/models", nil, authHeaders()))
+
+	s.InjectFault(Fault{Status: http.StatusServiceUnavailable, Times: 1, Body: "upstream down", Header: map[string]string{"Content-Type": "text/plain"}})
+	r := call(t, s, http.MethodGet, "/v1/models", nil, nil) // faults come before auth
+	require.Equal(t, http.StatusServiceUnavailable, r.status)
+	assert.Equal(t, "text/plain", r.header.Get("Content-Type"))
+	assert.Equal(t, "upstream down", string(r.body))
+
+	s.InjectFault(Fault{Status: http.StatusInternalServerError, Times: 1})
+	r = call(t, s, http.MethodGet, "/v1/models", nil, authHeaders())
+	require.Equal(t, http.StatusInternalServerError, r.status)
+	assert.Equal(t, "server_error", r.apiError(t)["type"])
+
+	// First injected, first applied.
+	s.InjectFault(Fault{Status: 502, Times: 1})
+	s.InjectFault(Fault{Status: 504, Times: 1})
+	assert.Equal(t, 502, call(t, s, http.MethodGet, "/v1/models", nil, authHeaders()).status)
+	assert.Equal(t, 504, call(t, s, http.MethodGet, "/v1/models", nil, authHeaders()).status)
+	assert.Equal(t, 200, call(t, s, http.MethodGet, "/v1/models", nil, authHeaders()).status)
+}
+
+func TestFaultReset(t *testing.T) {
+	s := newTestServer(t)
+	s.InjectFault(Fault{Method: http.MethodPost, Reset: true, Times: 1})
+	req, err := http.NewRequest(http.MethodPost, s.BaseURL()+"/chat/completions", strings.NewReader(chatBody))
+	require.NoError(t, err)
+	req.Header.Set("Authorization", "Bearer "+DefaultAPIKey)
+	res, err := s.Client().Do(req)
+	if err == nil {
+		res.Body.Close()
+	}
+	require.Error(t, err, "a reset connection is a client error")
+	ok(t, postJSON(t, s, "/v1/chat/completions", chatBody, authHeaders()))
+}
+
+func TestFaultTruncate(t *testing.T) {
+	s := newTestServer(t)
+	s.InjectFault(Fault{Path: "/v1/chat/completions", Truncate: true, Times: 1})
+	req, err := http.NewRequest(http.MethodPost, s.BaseURL()+"/chat/completions", strings.NewReader(chatBody))
+	require.NoError(t, err)
+	req.Header.Set("Authorization", "Bearer "+DefaultAPIKey)
+	res, err := s.Client().Do(req)
+	require.NoError(t, err)
+	defer res.Body.Close()
+	require.Equal(t, http.StatusOK, res.StatusCode)
+	require.Equal(t, "application/json", res.Header.Get("Content-Type"))
+	require.Greater(t, res.ContentLength, int64(100))
+	b, err := io.ReadAll(res.Body)
+	require.ErrorIs(t, err, io.ErrUnexpectedEOF)
+	require.Equal(t, res.ContentLength/2, int64(len(b)))
+
+	// Truncate applies to a fault's own answer too.
+	s.InjectFault(Fault{Status: 429, Truncate: true, Times: 1})
+	res, err = s.Client().Get(s.BaseURL() + "/models")
+	require.NoError(t, err)
+	_, err = io.ReadAll(res.Body)
+	res.Body.Close()
+	require.ErrorIs(t, err, io.ErrUnexpectedEOF)
+	require.Equal(t, 429, res.StatusCode)
+
+	ok(t, postJSON(t, s, "/v1/chat/completions", chatBody, authHeaders()))
+}
+
+func TestFaultDelay(t *testing.T) {
+	s := newTestServer(t)
+	s.InjectFault(Fault{Path: "/v1/models", Delay: 50 * time.Millisecond, Times: 1})
+	start := time.Now()
+	ok(t, call(t, s, http.MethodGet, "/v1/models", nil, authHeaders()))
+	assert.GreaterOrEqual(t, time.Since(start), 50*time.Millisecond)
+
+	// A long delay ends when the client gives up.
+	s.InjectFault(Fault{Path: "/v1/models", Delay: time.Hour})
+	ctx, cancel := context.WithTimeout(t.Context(), 100*time.Millisecond)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, s.BaseURL()+"/models", nil)
+	require.NoError(t, err)
+	start = time.Now()
+	res, err := s.Client().Do(req)
+	if err == nil {
+		res.Body.Close()
+	}
+	require.ErrorIs(t, err, context.DeadlineExceeded)
+	assert.Less(t, time.Since(start), 5*time.Second)
+
+	// And Close does not wait an hour for a delayed request in flight.
+	go func() {
+		res, err := s.Client().Get(s.BaseURL() + "/models")
+		if err == nil {
+			res.Body.Close()
+		}
+	}()
+	require.Eventually(t, func() bool { return len(s.Requests()) == 3 }, 5*time.Second, 5*time.Millisecond)
+	start = time.Now()
+	s.Close()
+	assert.Less(t, time.Since(start), 5*time.Second)
+}
+
+func TestFaultIgnoredWithNegativeTimes(t *testing.T) {
+	s := newTestServer(t)
+	s.InjectFault(Fault{Status: 500, Times: -1})
+	ok(t, call(t, s, http.MethodGet, "/v1/models", nil, authHeaders()))
+}
+
+// TestConcurrentUse runs every kind of request and the control methods at
+// once; with -race it checks the locking.
+func TestConcurrentUse(t *testing.T) {
+	s := newTestServer(t)
+	asst := createAssistant(t, s, map[string]any{"model": "gpt-4o"})
+	t.Run("group", func(t *testing.T) {
+		for i := range 8 {
+			t.Run(fmt.Sprint(i), func(t *testing.T) {
+				t.Parallel()
+				th := createThread(t, s, map[string]any{"messages": []any{map[string]any{"role": "user", "content": "hi"}}})
+				base := "/v1/threads/" + th["id"].(string)
+				run := ok(t, postJSON(t, s, base+"/runs", map[string]any{"assistant_id": asst["id"]}, betaHeaders()))
+				for range 2 {
+					ok(t, call(t, s, http.MethodGet, base+"/runs/"+run["id"].(string), nil, betaHeaders()))
+				}
+				ok(t, call(t, s, http.MethodGet, base+"/messages", nil, betaHeaders()))
+				ok(t, call(t, s, http.MethodGet, "/v1/assistants", nil, betaHeaders()))
+				ok(t, postJSON(t, s, "/v1/chat/completions", chatBody, authHeaders()))
+				ok(t, postJSON(t, s, "/v1/embeddings", `{"model":"text-embedding-3-small","input":"x"}`, authHeaders()))
+				upload(t, s, "f.txt", "assistants", []byte("x"))
+				ok(t, call(t, s, http.MethodGet, "/v1/files", nil, authHeaders()))
+				ok(t, postJSON(t, s, "/v1/images/generations", `{"prompt":"x","size":"8x8"}`, authHeaders()))
+				if i%2 == 0 {
+					s.InjectFault(Fault{Path: "/v1/none", Status: 500, Times: 1})
+					s.ClearFaults()
+				}
+				_ = s.Requests()
+				if i == 3 {
+					s.ResetRequests()
+				}
+			})
+		}
+	})
+}
+
+func TestNoPanicOnHostileInput(t *testing.T) {
+	s := newTestServer(t)
+	bodies := []string{
+		`null`, `"x"`, `123`, `{"model":null,"messages":null}`, `{"model":"m","messages":[null]}`,
+		`{"model":"m","messages":[{"role":"user","content":[null]}]}`,
+		`{"model":"m","messages":[{"role":"user","content":"x"}],"tools":[{"type":"function","function":{"name":"f","parameters":[1]}}]}`,
+		`{"model":"m","messages":[{"role":"user","content":"json"}],"response_format":{"type":"json_schema","json_schema":{"name":"x","schema":{"$ref":"#/a/b/c","type":"object","properties":{"a":{"$ref":"#"}}}}}}`,
+		`{"model":"m","messages":[{"role":"user","content":"x"}],"n":-9223372036854775809}`,
+		`{"model":"m","messages":[{"role":"user","content":"x"}],"max_tokens":99999999999999999999999}`,
+		"{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"\xff\xfe\"}]}",
+	}
+	paths := []string{"/v1/chat/completions", "/v1/embeddings", "/v1/images/generations", "/v1/audio/speech",
+		"/v1/assistants", "/v1/threads", "/v1/threads/x/messages", "/v1/threads/x/runs"}
+	for _, p := range paths {
+		for _, b := range bodies {
+			r := postJSON(t, s, p, b, betaHeaders())
+			if r.status != http.StatusOK {
+				require.Contains(t, []int{400, 404}, r.status, "%s %s: %s", p, b, r.body)
+				r.apiError(t)
+			}
+		}
+	}
+	// The server still answers.
+	_, err := s.Client().Get(s.URL)
+	require.False(t, errors.Is(err, io.EOF))
+	ok(t, call(t, s, http.MethodGet, "/v1/models", nil, authHeaders()))
+}
