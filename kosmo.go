@@ -1,0 +1,124 @@
+// Package kosmo embeds the kosmo host in a Go program: it runs Lua scripts
+// that call third-party APIs through app.integrations.<name>.*, with named
+// accounts, validation by the functions' specs and the reference docs.
+//
+// A Host is built once and is safe for concurrent use; every Run gets a
+// fresh sandboxed VM, so many scripts can run at once.
+package kosmo
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"sync"
+	"time"
+
+	"github.com/kosmo-run/kosmo/accounts"
+	"github.com/kosmo-run/kosmo/docs"
+	"github.com/kosmo-run/kosmo/integration"
+	"github.com/kosmo-run/kosmo/integration/openai"
+	"github.com/kosmo-run/kosmo/luabridge"
+)
+
+// Options configure a Host. The zero value gives the OpenAI integration with
+// no account.
+type Options struct {
+	// Integrations available to scripts; nil means OpenAI alone.
+	Integrations []*integration.Integration
+	// Accounts per integration name; see LoadAccounts.
+	Accounts accounts.Config
+	// Client sends every call; nil uses integration.NewClient().
+	Client *integration.Client
+	// Stdout receives what scripts print, besides Result.Output; nil keeps it
+	// in Result.Output only.
+	Stdout io.Writer
+	// ReadOnly refuses write operations; DryRun returns what a write would
+	// send instead of sending it.
+	ReadOnly, DryRun bool
+	// OnCall is told of every integration call, from the goroutine of the
+	// script that made it.
+	OnCall func(Call)
+}
+
+// Call describes one integration call; it holds no argument values and no
+// credentials.
+type Call = luabridge.CallRecord
+
+// Result is what a finished script gave back.
+type Result struct {
+	// Values are the script's return values, as JSON-shaped Go values.
+	Values []any
+	// Output is everything the script printed.
+	Output string
+	// Calls lists the integration calls the script made, in order.
+	Calls []Call
+	// Duration is the script's wall-clock time.
+	Duration time.Duration
+}
+
+// Host runs scripts. It is immutable after New and safe for concurrent use.
+type Host struct {
+	opts Options
+	docs *docs.Library
+}
+
+// New builds a Host.
+func New(opts Options) *Host {
+	if opts.Integrations == nil {
+		opts.Integrations = []*integration.Integration{openai.New()}
+	}
+	if opts.Client == nil {
+		opts.Client = integration.NewClient()
+	}
+	return &Host{opts: opts, docs: docs.New(opts.Integrations...)}
+}
+
+// LoadAccounts reads accounts the way the kosmo CLI does: the config file
+// (src.ConfigFile or the search path) and the environment.
+func LoadAccounts(src accounts.Sources, integrations ...*integration.Integration) (accounts.Config, error) {
+	if len(integrations) == 0 {
+		integrations = []*integration.Integration{openai.New()}
+	}
+	cfg, _, err := accounts.Load(src, integrations)
+	return cfg, err
+}
+
+// Run runs src (named name in error messages) in a fresh VM under ctx,
+// which bounds the script and every call it makes. A script error is a
+// *luabridge.ScriptError; the Result holds what was printed and called up
+// to the failure.
+func (h *Host) Run(ctx context.Context, name, src string) (*Result, error) {
+	start := time.Now()
+	var (
+		out   bytes.Buffer
+		mu    sync.Mutex
+		calls []Call
+	)
+	var stdout io.Writer = &out
+	if h.opts.Stdout != nil {
+		stdout = io.MultiWriter(&out, h.opts.Stdout)
+	}
+	vm := luabridge.New(luabridge.Options{
+		Integrations: h.opts.Integrations,
+		Accounts:     h.opts.Accounts,
+		Client:       h.opts.Client,
+		Docs:         h.docs,
+		Stdout:       stdout,
+		ReadOnly:     h.opts.ReadOnly,
+		DryRun:       h.opts.DryRun,
+		OnCall: func(c Call) {
+			mu.Lock()
+			calls = append(calls, c)
+			mu.Unlock()
+			if h.opts.OnCall != nil {
+				h.opts.OnCall(c)
+			}
+		},
+	})
+	defer vm.Close()
+	values, err := vm.Run(ctx, name, src)
+	return &Result{Values: values, Output: out.String(), Calls: calls, Duration: time.Since(start)}, err
+}
+
+// ReadDoc returns a reference page, as lua_read_doc does.
+func (h *Host) ReadDoc(page string) (string, error) { return h.docs.Read(page) }
