@@ -1,7 +1,9 @@
 package accounts
 
 import (
+	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/kosmo-run/kosmo/integration"
 )
@@ -54,3 +56,23 @@ func (s *Set) Names() []string {
 
 // Config maps an integration name to its accounts.
 type Config map[string]*Set
+
+// Resolve returns the account name means for integration (DefaultName: the
+// default). Its errors say what is configured; one for an unknown account
+// wraps ErrUnknownAccount.
+func (c Config) Resolve(integration, name string) (*integration.Account, error) {
+	set := c[integration]
+	if name == "" {
+		name = DefaultName
+	}
+	if a := set.Get(name); a != nil {
+		return a, nil
+	}
+	if name == DefaultName {
+		if len(set.Names()) == 0 {
+			return nil, fmt.Errorf("no %s account is configured: set the API key variable or add accounts to the config file", integration)
+		}
+		return nil, fmt.Errorf("%s has no default account (accounts: %s)", integration, strings.Join(set.Names(), ", "))
+	}
+	return nil, fmt.Errorf("%w: %s has no account %q (accounts: %s)", ErrUnknownAccount, integration, name, strings.Join(set.Names(), ", "))
+}

@@ -25,11 +25,16 @@ func (vm *VM) adapter(in *integration.Integration, fn *integration.Function, acc
 		if vm.opts.SkipValidation {
 			valid = integration.Args(args)
 		}
-		if msg := vm.refusal(fn, acct); msg != "" {
-			vm.raiseError(&integration.PolicyError{Function: fn.Name, Account: acct.Name, Message: msg}, fn.Name, acct.Name)
+		policy := integration.Policy{ReadOnly: vm.opts.ReadOnly, DryRun: vm.opts.DryRun}
+		if err := policy.Check(fn, acct); err != nil {
+			vm.raiseError(err, fn.Name, acct.Name)
 		}
-		if vm.opts.DryRun && fn.Operation == integration.Write {
-			L.Push(vm.dryRun(in, fn, acct, valid))
+		if policy.Intercepts(fn) {
+			plan, err := integration.DryRun(in, fn, acct, valid)
+			if err != nil {
+				vm.raiseError(err, fn.Name, acct.Name)
+			}
+			L.Push(toLua(L, plan, vm.conv.null))
 			return 1
 		}
 		ctx := L.Context()
@@ -116,39 +121,6 @@ func (vm *VM) account(in *integration.Integration, fn *integration.Function, nam
 	vm.raise(errorFields{typ: typeUnknownAccount, function: fn.Name, account: name,
 		message: fmt.Sprintf("%s: no account '%s' (%s)", fn.Name, name, describeAccounts(set))})
 	return nil
-}
-
-// refusal says why a call may not be sent, or "".
-func (vm *VM) refusal(fn *integration.Function, acct *integration.Account) string {
-	if fn.Operation != integration.Write {
-		return ""
-	}
-	if vm.opts.ReadOnly {
-		return "refused: this is a write operation and the script runs read-only (--read-only)"
-	}
-	if acct.ReadOnly {
-		return fmt.Sprintf("refused: this is a write operation and account '%s' is read-only", acct.Name)
-	}
-	return ""
-}
-
-// dryRun returns what would have been sent, without credentials.
-func (vm *VM) dryRun(in *integration.Integration, fn *integration.Function, acct *integration.Account, args integration.Args) lua.LValue {
-	plan, err := integration.PlanCall(in, fn, acct, args)
-	if err != nil {
-		vm.raiseError(err, fn.Name, acct.Name)
-	}
-	out := map[string]any{
-		"dry_run": true, "function": fn.Name, "account": acct.Name, "operation": string(fn.Operation),
-		"method": plan.Method, "url": plan.URL, "content_type": plan.ContentType, "body_bytes": float64(len(plan.Body)),
-	}
-	if plan.ContentType == "application/json" {
-		var body any
-		if json.Unmarshal(plan.Body, &body) == nil {
-			out["body"] = body
-		}
-	}
-	return toLua(vm.L, out, vm.conv.null)
 }
 
 // resultToLua turns a call's result into plain Lua values.

@@ -1,0 +1,74 @@
+package kosmo_test
+
+import (
+	"context"
+	"encoding/json"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/kosmo-run/kosmo"
+	"github.com/kosmo-run/kosmo/accounts"
+	"github.com/kosmo-run/kosmo/integration"
+)
+
+func TestHostCall(t *testing.T) {
+	host, fake := fakeHost(t, kosmo.Options{})
+	for _, name := range []string{"openai.openai_list_models", "openai.list_models", "openai_list_models"} {
+		res, err := host.Call(context.Background(), name, "", nil)
+		require.NoError(t, err, name)
+		assert.Equal(t, "openai_list_models", res.Function)
+		assert.Equal(t, "default", res.Account)
+		assert.Equal(t, integration.Read, res.Operation)
+		var list struct{ Data []any }
+		require.NoError(t, json.Unmarshal(res.Data, &list))
+		assert.NotEmpty(t, list.Data)
+		assert.Equal(t, 200, res.Call.Status)
+	}
+	assert.Len(t, fake.Requests(), 3)
+
+	res, err := host.Call(context.Background(), "openai.openai_text_to_speech", "default",
+		map[string]any{"model": "tts-1", "input": "hi", "voice": "alloy", "response_format": "wav"})
+	require.NoError(t, err)
+	var speech map[string]any
+	require.NoError(t, json.Unmarshal(res.Data, &speech))
+	assert.Equal(t, "audio/wav", speech["content_type"])
+}
+
+func TestHostCallErrors(t *testing.T) {
+	host, fake := fakeHost(t, kosmo.Options{ReadOnly: true})
+	ctx := context.Background()
+	_, err := host.Call(ctx, "openai.openai_chat_complete", "", nil)
+	require.ErrorIs(t, err, kosmo.ErrUnknownFunction)
+	assert.Contains(t, err.Error(), `did you mean "openai.openai_chat_completion"?`)
+
+	_, err = host.Call(ctx, "openai.openai_list_models", "work", nil)
+	require.ErrorIs(t, err, accounts.ErrUnknownAccount)
+
+	_, err = host.Call(ctx, "openai.openai_create_image", "", map[string]any{"prompt": "x", "n": 0.0})
+	var ve *integration.ValidationError
+	require.ErrorAs(t, err, &ve)
+	assert.Equal(t, "openai_create_image: parameter 'n': integer between 1 and 10 expected, got 0", err.Error())
+
+	_, err = host.Call(ctx, "openai.openai_create_thread", "", nil)
+	var pe *integration.PolicyError
+	require.ErrorAs(t, err, &pe)
+
+	_, err = host.Call(ctx, "openai.openai_get_run", "", map[string]any{"thread_id": "thread_x", "run_id": "run_y"})
+	var ae *integration.APIError
+	require.ErrorAs(t, err, &ae)
+	assert.Equal(t, 404, ae.Status)
+	assert.Len(t, fake.Requests(), 1, "only the get_run was sent")
+}
+
+func TestHostCallDryRun(t *testing.T) {
+	host, fake := fakeHost(t, kosmo.Options{DryRun: true})
+	res, err := host.Call(context.Background(), "openai.openai_create_assistant", "", map[string]any{"model": "gpt-4o"})
+	require.NoError(t, err)
+	var plan map[string]any
+	require.NoError(t, json.Unmarshal(res.Data, &plan))
+	assert.Equal(t, true, plan["dry_run"])
+	assert.Equal(t, "POST", plan["method"])
+	assert.Empty(t, fake.Requests())
+}
