@@ -38,6 +38,10 @@ type Options struct {
 	// OnCall is told of every integration call, from the goroutine of the
 	// script that made it.
 	OnCall func(Call)
+	// OnCallStart is told when a call is about to be sent.
+	OnCallStart func(function, account string)
+	// Configure, when set, adjusts the options of every VM (limits, grants).
+	Configure func(*luabridge.Options)
 }
 
 // Call describes one integration call; it holds no argument values and no
@@ -98,7 +102,7 @@ func (h *Host) Run(ctx context.Context, name, src string) (*Result, error) {
 	if h.opts.Stdout != nil {
 		stdout = io.MultiWriter(&out, h.opts.Stdout)
 	}
-	vm := luabridge.New(luabridge.Options{
+	vmOpts := luabridge.Options{
 		Integrations: h.opts.Integrations,
 		Accounts:     h.opts.Accounts,
 		Client:       h.opts.Client,
@@ -114,7 +118,12 @@ func (h *Host) Run(ctx context.Context, name, src string) (*Result, error) {
 				h.opts.OnCall(c)
 			}
 		},
-	})
+		OnCallStart: h.opts.OnCallStart,
+	}
+	if h.opts.Configure != nil {
+		h.opts.Configure(&vmOpts)
+	}
+	vm := luabridge.New(vmOpts)
 	defer vm.Close()
 	values, err := vm.Run(ctx, name, src)
 	return &Result{Values: values, Output: out.String(), Calls: calls, Duration: time.Since(start)}, err

@@ -70,7 +70,7 @@ func (c Config) Resolve(integration, name string) (*integration.Account, error) 
 	}
 	if name == DefaultName {
 		if len(set.Names()) == 0 {
-			return nil, fmt.Errorf("no %s account is configured: set the API key variable or add accounts to the config file", integration)
+			return nil, credentialf("no %s account is configured: set its API key variable or add accounts to the config file", integration)
 		}
 		return nil, fmt.Errorf("%s has no default account (accounts: %s)", integration, strings.Join(set.Names(), ", "))
 	}

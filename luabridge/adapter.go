@@ -41,6 +41,9 @@ func (vm *VM) adapter(in *integration.Integration, fn *integration.Function, acc
 		if ctx == nil {
 			ctx = context.Background()
 		}
+		if vm.opts.OnCallStart != nil {
+			vm.opts.OnCallStart(fn.Name, acct.Name)
+		}
 		res, info, err := vm.client.Invoke(ctx, in, fn, acct, valid)
 		if vm.opts.OnCall != nil {
 			vm.opts.OnCall(CallRecord{CallInfo: info, Err: err})

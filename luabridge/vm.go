@@ -34,6 +34,8 @@ type Options struct {
 	DryRun bool
 	// OnCall, when set, is told of every integration call that was sent.
 	OnCall func(CallRecord)
+	// OnCallStart, when set, is told when a call is about to be sent.
+	OnCallStart func(function, account string)
 	// SkipValidation sends arguments as the script gave them, unchecked. It
 	// exists for tests that check the API itself rejects bad requests; never
 	// set it otherwise.

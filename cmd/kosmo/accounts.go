@@ -198,9 +198,3 @@ type checkFailed struct{ failed, total int }
 func (e *checkFailed) Error() string {
 	return fmt.Sprintf("%d of %d accounts failed the check", e.failed, e.total)
 }
-
-func (a *app) writeJSON(v any) error {
-	enc := json.NewEncoder(a.env.Stdout)
-	enc.SetIndent("", "  ")
-	return enc.Encode(v)
-}

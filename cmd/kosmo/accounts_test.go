@@ -33,7 +33,7 @@ func TestAccountsList(t *testing.T) {
 `)
 	vars := map[string]string{"PERSONAL_KEY": canary + "-personal"}
 
-	r := kosmo(t, context.Background(), vars, "--config", cfg, "accounts")
+	r := runCLI(t, context.Background(), vars, "--config", cfg, "accounts")
 	require.Equal(t, 0, r.code, r.stderr)
 	assert.Contains(t, r.stdout, "INTEGRATION")
 	lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
@@ -41,7 +41,7 @@ func TestAccountsList(t *testing.T) {
 	assert.Regexp(t, `^openai\s+personal \(read-only\)\s+https://api.openai.com/v1\s+env PERSONAL_KEY\s+sk-…onal$`, lines[1])
 	assert.Regexp(t, `^openai\s+work\s+\*\s+http://127.0.0.1:9/v1\s+file `+regexpQuote(keyFile)+`\s+sk-…6c0e$`, lines[2])
 
-	r = kosmo(t, context.Background(), vars, "--config", cfg, "accounts", "--json")
+	r = runCLI(t, context.Background(), vars, "--config", cfg, "accounts", "--json")
 	require.Equal(t, 0, r.code, r.stderr)
 	var views []accountView
 	require.NoError(t, json.Unmarshal([]byte(r.stdout), &views))
@@ -69,17 +69,17 @@ func TestAccountsCheck(t *testing.T) {
         api_key: `+canary+`
         base_url: `+good.BaseURL()+`
 `)
-	r := kosmo(t, context.Background(), nil, "--config", cfg, "accounts", "check", "good")
+	r := runCLI(t, context.Background(), nil, "--config", cfg, "accounts", "check", "good")
 	assert.Equal(t, ExitOK, r.code, r.stderr)
 	assert.Regexp(t, `^openai/good: ok \(\d+ models\)\n$`, r.stdout)
 
-	r = kosmo(t, context.Background(), nil, "--config", cfg, "accounts", "check")
+	r = runCLI(t, context.Background(), nil, "--config", cfg, "accounts", "check")
 	assert.Equal(t, ExitAPI, r.code)
 	assert.Contains(t, r.stdout, "openai/bad: openai_list_models (account bad): HTTP 401 invalid_api_key")
 	assert.Contains(t, r.stderr, "1 of 2 accounts failed the check")
 	assert.NotContains(t, r.stdout+r.stderr, canary)
 
-	r = kosmo(t, context.Background(), nil, "--config", cfg, "accounts", "check", "--json", "bad")
+	r = runCLI(t, context.Background(), nil, "--config", cfg, "accounts", "check", "--json", "bad")
 	assert.Equal(t, ExitAPI, r.code)
 	var results []checkView
 	require.NoError(t, json.Unmarshal([]byte(r.stdout), &results))
@@ -87,7 +87,7 @@ func TestAccountsCheck(t *testing.T) {
 	assert.False(t, results[0].OK)
 	assert.Equal(t, 401, results[0].Status)
 
-	r = kosmo(t, context.Background(), nil, "--config", cfg, "accounts", "check", "nobody")
+	r = runCLI(t, context.Background(), nil, "--config", cfg, "accounts", "check", "nobody")
 	assert.Equal(t, ExitAccount, r.code, r.stderr)
 }
 
@@ -127,7 +127,7 @@ func TestCanaryKeyAppearsNowhere(t *testing.T) {
 		{vars, []string{"run", "--timeout", "100ms", script(t, `while true do end`)}},
 	}
 	for _, run := range runs {
-		r := kosmo(t, context.Background(), run.vars, run.args...)
+		r := runCLI(t, context.Background(), run.vars, run.args...)
 		for _, out := range []string{r.stdout, r.stderr} {
 			assert.NotContains(t, out, canary, "%v", run.args)
 			assert.NotContains(t, out, canary[12:], "%v: not even a part", run.args)

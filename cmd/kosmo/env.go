@@ -12,11 +12,28 @@ type Env struct {
 	Getenv         func(string) string
 	HomeDir        string
 	WorkDir        string
+	// IsTerminal tells whether a stream is an interactive terminal; nil
+	// means none is.
+	IsTerminal func(any) bool
 }
+
+func (e Env) terminal(stream any) bool { return e.IsTerminal != nil && e.IsTerminal(stream) }
 
 // ProcessEnv returns the real process's streams, environment and folders.
 func ProcessEnv() Env {
 	home, _ := os.UserHomeDir()
 	wd, _ := os.Getwd()
-	return Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv, HomeDir: home, WorkDir: wd}
+	return Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv, HomeDir: home, WorkDir: wd,
+		IsTerminal: isCharDevice}
+}
+
+// isCharDevice reports whether stream is a file on a character device (a
+// terminal).
+func isCharDevice(stream any) bool {
+	f, ok := stream.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }

@@ -5,14 +5,16 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/kosmo-run/kosmo"
 	"github.com/kosmo-run/kosmo/accounts"
+	"github.com/kosmo-run/kosmo/integration"
 	"github.com/kosmo-run/kosmo/luabridge"
 )
 
 // Exit codes, documented in the README.
 const (
 	ExitOK          = 0
-	ExitScript      = 1 // the script raised an error
+	ExitScript      = 1 // the script raised an error, or a call was refused (validation, policy)
 	ExitUsage       = 2 // bad flags or arguments
 	ExitConfig      = 3 // the configuration is wrong
 	ExitAPI         = 4 // an integration call failed and the script did not catch it
@@ -53,10 +55,13 @@ func exitCode(err error) int {
 		ce *accounts.ConfigError
 		se *luabridge.ScriptError
 		cf *checkFailed
+		ae *integration.APIError
 	)
 	switch {
-	case errors.As(err, &ue):
+	case errors.As(err, &ue), errors.Is(err, kosmo.ErrUnknownFunction):
 		return ExitUsage
+	case errors.As(err, &ae):
+		return ExitAPI
 	case errors.As(err, &ce):
 		return ExitConfig
 	case errors.As(err, &cf):

@@ -24,9 +24,9 @@ type result struct {
 	stdout, stderr string
 }
 
-// kosmo runs the CLI in-process with an empty environment apart from vars,
+// runCLI runs the CLI in-process with an empty environment apart from vars,
 // a temporary HOME and working directory, and no standard input.
-func kosmo(t *testing.T, ctx context.Context, vars map[string]string, args ...string) result {
+func runCLI(t *testing.T, ctx context.Context, vars map[string]string, args ...string) result {
 	t.Helper()
 	var out, errOut bytes.Buffer
 	env := Env{
@@ -49,13 +49,13 @@ func TestDocPrintsTheReference(t *testing.T) {
 	want, err := os.ReadFile("../../testdata/golden/integrations.openai.md")
 	require.NoError(t, err)
 	for _, args := range [][]string{{"doc"}, {"doc", "integrations.openai"}} {
-		r := kosmo(t, context.Background(), nil, args...)
+		r := runCLI(t, context.Background(), nil, args...)
 		require.Equal(t, 0, r.code, r.stderr)
 		assert.Equal(t, string(want), r.stdout)
 	}
-	r := kosmo(t, context.Background(), nil, "doc", "integrations.openai.openai_get_run")
+	r := runCLI(t, context.Background(), nil, "doc", "integrations.openai.openai_get_run")
 	assert.True(t, strings.HasPrefix(r.stdout, "## openai_get_run\n"))
-	r = kosmo(t, context.Background(), nil, "doc", "--list")
+	r = runCLI(t, context.Background(), nil, "doc", "--list")
 	assert.Len(t, strings.Split(strings.TrimSpace(r.stdout), "\n"), 16)
 }
 
@@ -100,7 +100,7 @@ func TestExitCodes(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			start := time.Now()
-			r := kosmo(t, context.Background(), tt.vars, tt.args...)
+			r := runCLI(t, context.Background(), tt.vars, tt.args...)
 			assert.Equal(t, tt.code, r.code, "stderr: %s", r.stderr)
 			assert.Contains(t, r.stderr, tt.stderr)
 			if tt.stdout != "" {
@@ -129,7 +129,7 @@ func TestInterruptStopsACallInFlight(t *testing.T) {
 	vars := map[string]string{"OPENAI_API_KEY": openaitest.DefaultAPIKey, "OPENAI_BASE_URL": fake.BaseURL()}
 	time.AfterFunc(200*time.Millisecond, cancel)
 	start := time.Now()
-	r := kosmo(t, ctx, vars, "run", script(t, `app.integrations.openai.openai_list_models()`))
+	r := runCLI(t, ctx, vars, "run", script(t, `app.integrations.openai.openai_list_models()`))
 	assert.Equal(t, ExitInterrupted, r.code, r.stderr)
 	assert.Less(t, time.Since(start), 5*time.Second, "the minute-long call was abandoned")
 }
@@ -145,11 +145,11 @@ func TestKeyNeverPrinted(t *testing.T) {
 		`dump(app); dump(app.integrations.openai.default); print(app.integrations.openai.openai_chat_completion{model = 1})`,
 		`app.integrations.openai.openai_chat_completion{model = "gpt-4o", messages = {{role = "user", content = "x"}}}`,
 	} {
-		r := kosmo(t, context.Background(), vars, "run", script(t, src))
+		r := runCLI(t, context.Background(), vars, "run", script(t, src))
 		assert.NotContains(t, r.stdout+r.stderr, canary)
 		assert.NotContains(t, r.stdout+r.stderr, canary[10:], "not even part of it")
 	}
-	r := kosmo(t, context.Background(), vars, "run", script(t, `app.integrations.openai.openai_list_models()`))
+	r := runCLI(t, context.Background(), vars, "run", script(t, `app.integrations.openai.openai_list_models()`))
 	assert.Equal(t, ExitAPI, r.code)
 	assert.Contains(t, r.stderr, "HTTP 401")
 }
@@ -167,7 +167,7 @@ func TestExampleScripts(t *testing.T) {
 			if name == "multi_account" {
 				args = append([]string{"--config", "../../scripts/multi_account.yaml"}, args...)
 			}
-			r := kosmo(t, context.Background(), nil, args...)
+			r := runCLI(t, context.Background(), nil, args...)
 			require.Equal(t, 0, r.code, "stderr: %s\nstdout: %s", r.stderr, r.stdout)
 			golden := filepath.Join("../../testdata/scripts", name+".out")
 			if *update {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/spf13/cobra"
@@ -31,7 +32,8 @@ func Main(ctx context.Context, args []string, env Env) int {
 	root.SetOut(env.Stdout)
 	root.SetErr(env.Stderr)
 	err := root.ExecuteContext(ctx)
-	if err != nil {
+	var already *reported
+	if err != nil && !errors.As(err, &already) {
 		fmt.Fprintln(env.Stderr, "kosmo: "+err.Error())
 	}
 	return exitCode(err)
@@ -70,6 +72,19 @@ that a script reads at runtime with lua_read_doc("integrations.openai").`,
 	})
 	root.PersistentFlags().StringVar(&a.configFile, "config", "", "config file (default: $KOSMO_CONFIG, $XDG_CONFIG_HOME/kosmo/config.yaml, ./kosmo.yaml)")
 	root.PersistentFlags().StringVar(&a.account, "account", "", "make this account the default (overrides the config file and KOSMO_OPENAI_ACCOUNT)")
-	root.AddCommand(a.newRunCmd(), a.newDocCmd(), a.newFakeCmd(), a.newAccountsCmd())
+	root.AddCommand(a.newRunCmd(), a.newDocCmd(), a.newFakeCmd(), a.newAccountsCmd(), a.newCallCmd(), a.newVersionCmd())
 	return root
+}
+
+func (a *app) newVersionCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:     "version",
+		Short:   "Print kosmo's version",
+		Example: "  kosmo version",
+		Args:    argsUsage(cobra.NoArgs),
+		RunE: func(*cobra.Command, []string) error {
+			_, err := fmt.Fprintf(a.env.Stdout, "kosmo %s\n", version)
+			return err
+		},
+	}
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -9,75 +10,177 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/kosmo-run/kosmo"
 	"github.com/kosmo-run/kosmo/accounts"
 	"github.com/kosmo-run/kosmo/integration"
 	"github.com/kosmo-run/kosmo/integration/openai/openaitest"
-	"github.com/kosmo-run/kosmo/luabridge"
 )
 
 // DefaultTimeout is the wall-clock limit of a script unless --timeout says.
 const DefaultTimeout = 10 * time.Minute
 
-type runOptions struct {
-	script   string
+// policyFlags are the flags that run and call share.
+type policyFlags struct {
 	fake     bool
-	timeout  time.Duration
 	readOnly bool
 	dryRun   bool
+	quiet    bool
+}
+
+func (p *policyFlags) register(cmd *cobra.Command) {
+	f := cmd.Flags()
+	f.BoolVar(&p.fake, "fake", false, "use the built-in fake OpenAI server (offline, no key needed)")
+	f.BoolVar(&p.readOnly, "read-only", false, "refuse every write operation before it is sent")
+	f.BoolVar(&p.dryRun, "dry-run", false, "validate write operations and return what would be sent, without sending")
+	f.BoolVarP(&p.quiet, "quiet", "q", false, "no progress spinner on standard error")
+}
+
+type runOptions struct {
+	policyFlags
+	script  string
+	eval    string
+	timeout time.Duration
+	asJSON  bool
 }
 
 func (a *app) newRunCmd() *cobra.Command {
 	opts := &runOptions{}
 	cmd := &cobra.Command{
-		Use:   "run SCRIPT.lua",
-		Short: "Run a Lua script (use - to read it from standard input)",
+		Use:   "run [SCRIPT.lua | -]",
+		Short: "Run a Lua script (a file, - for standard input, or -e CODE)",
 		Example: `  kosmo run agent.lua                # real OpenAI with OPENAI_API_KEY or the config file's accounts
   kosmo run --fake agent.lua         # the same script against the built-in fake, no key needed
+  kosmo run -e 'return #app.integrations.openai.openai_list_models().data' --fake
+  echo 'print("hi")' | kosmo run -   # the script on standard input
+  kosmo run --json --fake agent.lua  # one JSON envelope: ok, output, error, result, duration_ms, calls
   kosmo run --timeout 30s agent.lua  # stop the script after 30 seconds (exit code 5)
   kosmo run --read-only agent.lua    # refuse every write operation`,
-		Args: argsUsage(cobra.ExactArgs(1)),
+		Args: argsUsage(func(cmd *cobra.Command, args []string) error {
+			switch {
+			case opts.eval != "" && len(args) > 0:
+				return errors.New("give either -e CODE or a script, not both")
+			case opts.eval == "" && len(args) != 1:
+				return fmt.Errorf("accepts 1 arg(s), received %d", len(args))
+			}
+			return nil
+		}),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.script = args[0]
+			if len(args) == 1 {
+				opts.script = args[0]
+			}
 			return a.run(cmd.Context(), opts)
 		},
 	}
+	opts.policyFlags.register(cmd)
 	f := cmd.Flags()
-	f.BoolVar(&opts.fake, "fake", false, "run against the built-in fake OpenAI server (offline, no key needed)")
+	f.StringVarP(&opts.eval, "eval", "e", "", "run this Lua code instead of a script file")
 	f.DurationVar(&opts.timeout, "timeout", DefaultTimeout, "wall-clock limit for the whole script, calls included (0: none)")
-	f.BoolVar(&opts.readOnly, "read-only", false, "refuse every write operation before it is sent")
-	f.BoolVar(&opts.dryRun, "dry-run", false, "validate write operations and return what would be sent, without sending")
+	f.BoolVar(&opts.asJSON, "json", false, "print one JSON envelope {ok, output, error, result, duration_ms, calls}")
 	return cmd
 }
 
+// runEnvelope is `kosmo run --json`'s output.
+type runEnvelope struct {
+	OK         bool       `json:"ok"`
+	Output     string     `json:"output"`
+	Error      *errorView `json:"error"`
+	Result     []any      `json:"result"`
+	DurationMS int64      `json:"duration_ms"`
+	Calls      []callView `json:"calls"`
+}
+
+// callView is one integration call in an envelope.
+type callView struct {
+	Function   string `json:"function"`
+	Account    string `json:"account"`
+	Status     int    `json:"status"`
+	DurationMS int64  `json:"duration_ms"`
+	Attempts   int    `json:"attempts"`
+	RequestID  string `json:"request_id,omitempty"`
+}
+
 func (a *app) run(ctx context.Context, opts *runOptions) error {
-	src, err := a.readScript(opts.script)
+	name, src := "-e", opts.eval
+	if opts.eval == "" {
+		var err error
+		if src, err = a.readScript(opts.script); err != nil {
+			return err
+		}
+		name = chunkName(opts.script)
+	}
+	host, cleanup, err := a.newHost(&opts.policyFlags, opts.asJSON)
 	if err != nil {
 		return err
 	}
-	cfg, err := a.loadAccounts(opts.fake)
-	if err != nil {
-		return err
-	}
-	if opts.fake {
-		srv := openaitest.NewServer()
-		defer srv.Close()
-		cfg = useFake(cfg, a.integrations, srv.BaseURL(), openaitest.DefaultAPIKey)
-	}
+	defer cleanup()
 	if opts.timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeoutCause(ctx, opts.timeout, errTimeout)
 		defer cancel()
 	}
-	vm := luabridge.New(luabridge.Options{
+	res, err := host.Run(ctx, name, src)
+	if opts.asJSON {
+		env := runEnvelope{OK: err == nil, Output: res.Output, Error: viewError(err), Result: res.Values,
+			DurationMS: res.Duration.Milliseconds(), Calls: viewCalls(res.Calls)}
+		if env.Result == nil {
+			env.Result = []any{}
+		}
+		if werr := a.writeJSON(env); werr != nil {
+			return werr
+		}
+		if err != nil {
+			return &reported{err}
+		}
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	for _, v := range res.Values {
+		if err := writeJSONTo(a.env.Stdout, v, false); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func viewCalls(calls []kosmo.Call) []callView {
+	out := make([]callView, 0, len(calls))
+	for _, c := range calls {
+		out = append(out, callView{Function: c.Function, Account: c.Account, Status: c.Status,
+			DurationMS: c.Duration.Milliseconds(), Attempts: c.Attempts, RequestID: c.RequestID})
+	}
+	return out
+}
+
+// newHost loads the accounts (pointing them at a fake when asked) and builds
+// the host with the policy flags; cleanup stops what it started.
+func (a *app) newHost(p *policyFlags, captureOutput bool) (*kosmo.Host, func(), error) {
+	cfg, err := a.loadAccounts(p.fake)
+	if err != nil {
+		return nil, nil, err
+	}
+	cleanup := func() {}
+	if p.fake {
+		srv := openaitest.NewServer()
+		cleanup = srv.Close
+		cfg = useFake(cfg, a.integrations, srv.BaseURL(), openaitest.DefaultAPIKey)
+	}
+	var stdout io.Writer = a.env.Stdout
+	if captureOutput {
+		stdout = nil
+	}
+	spin := newSpinner(a.env.Stderr, a.env.terminal(a.env.Stderr) && !p.quiet)
+	host := kosmo.New(kosmo.Options{
 		Integrations: a.integrations,
 		Accounts:     cfg,
-		Stdout:       a.env.Stdout,
-		ReadOnly:     opts.readOnly,
-		DryRun:       opts.dryRun,
+		Stdout:       stdout,
+		ReadOnly:     p.readOnly,
+		DryRun:       p.dryRun,
+		OnCallStart:  spin.start,
+		OnCall:       func(kosmo.Call) { spin.stop() },
 	})
-	defer vm.Close()
-	_, err = vm.Run(ctx, chunkName(opts.script), src)
-	return err
+	return host, func() { spin.stop(); cleanup() }, nil
 }
 
 func chunkName(script string) string {

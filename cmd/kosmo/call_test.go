@@ -1,0 +1,200 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// runWithStdin runs the CLI with standard input.
+func runWithStdin(t *testing.T, stdin string, args ...string) result {
+	t.Helper()
+	var out, errOut strings.Builder
+	code := Main(context.Background(), args, Env{Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errOut,
+		Getenv: func(string) string { return "" }, HomeDir: t.TempDir(), WorkDir: t.TempDir()})
+	return result{code, out.String(), errOut.String()}
+}
+
+func TestCallArguments(t *testing.T) {
+	dir := t.TempDir()
+	audio := filepath.Join(dir, "a.bin")
+	require.NoError(t, os.WriteFile(audio, []byte{0, 1, 2, 255}, 0o600))
+	text := filepath.Join(dir, "prompt.txt")
+	require.NoError(t, os.WriteFile(text, []byte("from a file"), 0o600))
+	tests := []struct {
+		name   string
+		fields []string
+		typed  []string
+		want   map[string]any
+		err    string
+	}{
+		{"strings", []string{"model=gpt-4o", "a.b=c"}, nil, map[string]any{"model": "gpt-4o", "a": map[string]any{"b": "c"}}, ""},
+		{"string stays a string", []string{"n=3"}, nil, map[string]any{"n": "3"}, ""},
+		{"typed", nil, []string{"n=3", "t=0.5", "b=true", "f=false", "z=null", "s=plain"}, map[string]any{"n": 3.0, "t": 0.5, "b": true, "f": false, "z": nil, "s": "plain"}, ""},
+		{"json", nil, []string{`tools=[{"type":"code_interpreter"}]`, `rf={"type":"json_object"}`}, map[string]any{"tools": []any{map[string]any{"type": "code_interpreter"}}, "rf": map[string]any{"type": "json_object"}}, ""},
+		{"files", nil, []string{"p=@" + text, "file_content=@" + audio + ":base64"}, map[string]any{"p": "from a file", "file_content": "AAEC/w=="}, ""},
+		{"nested arrays", []string{"messages[1].role=system", "messages[1].content=be brief", "messages[2].role=user", "messages[2].content=hi"}, nil,
+			map[string]any{"messages": []any{map[string]any{"role": "system", "content": "be brief"}, map[string]any{"role": "user", "content": "hi"}}}, ""},
+		{"array of strings", []string{"input[1]=a", "input[2]=b"}, nil, map[string]any{"input": []any{"a", "b"}}, ""},
+		{"gap", []string{"messages[2].role=user"}, nil, nil, "index 2 leaves a gap"},
+		{"zero index", []string{"messages[0].role=user"}, nil, nil, "whole number from 1"},
+		{"no equals", []string{"model"}, nil, nil, "key=value expected"},
+		{"name on array", []string{"input[1]=a", "input.x=b"}, nil, nil, "not an object"},
+		{"missing file", nil, []string{"p=@/nonexistent"}, nil, "cannot read /nonexistent"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a := &app{env: Env{}}
+			got, err := a.callArgs(&callOptions{fields: tt.fields, typed: tt.typed})
+			if tt.err != "" {
+				require.Error(t, err)
+				assert.Contains(t, err.Error(), tt.err)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, got)
+		})
+	}
+}
+
+func TestCallCommand(t *testing.T) {
+	r := runCLI(t, context.Background(), nil, "call", "--fake", "openai.openai_list_models")
+	require.Equal(t, 0, r.code, r.stderr)
+	var list struct {
+		Object string
+		Data   []any
+	}
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &list))
+	assert.Equal(t, "list", list.Object)
+	assert.Equal(t, 1, strings.Count(r.stdout, "\n"), "compact when not a terminal")
+
+	r = runCLI(t, context.Background(), nil, "call", "--fake", "openai.chat_completion", "-f", "model=gpt-4o-mini",
+		"-f", "messages[1].role=user", "-f", "messages[1].content=Hello there")
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Contains(t, r.stdout, `"content":"This is a fake reply to: Hello there"`)
+
+	r = runWithStdin(t, `{"model":"text-embedding-3-small","input":["a","b"]}`, "call", "--fake", "openai_create_embedding")
+	require.Equal(t, 0, r.code, r.stderr)
+	var emb struct{ Data []struct{ Embedding []float64 } }
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &emb))
+	require.Len(t, emb.Data, 2)
+	assert.Len(t, emb.Data[0].Embedding, 1536)
+}
+
+func TestCallEnvelopeAndErrors(t *testing.T) {
+	r := runCLI(t, context.Background(), nil, "call", "--fake", "--json", "openai.openai_list_models")
+	require.Equal(t, 0, r.code, r.stderr)
+	var env struct {
+		Function, Account, Operation string
+		OK                           bool
+		Data                         map[string]any
+		Error                        *errorView
+		DurationMS                   *int64 `json:"duration_ms"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &env))
+	assert.Equal(t, "openai_list_models", env.Function)
+	assert.Equal(t, "default", env.Account)
+	assert.Equal(t, "read", env.Operation)
+	assert.True(t, env.OK)
+	assert.Nil(t, env.Error)
+	assert.Equal(t, "list", env.Data["object"])
+	require.NotNil(t, env.DurationMS)
+
+	tests := []struct {
+		name   string
+		args   []string
+		code   int
+		stderr string
+		errTyp string
+	}{
+		{"validation like Lua", []string{"openai.openai_create_image", "-f", "prompt=x", "-F", "n=0"}, ExitScript, "openai_create_image: parameter 'n': integer between 1 and 10 expected, got 0", "validation_error"},
+		{"unknown key", []string{"openai.openai_chat_completion", "-f", "model=m", "-F", "max_token=3"}, ExitScript, "did you mean 'max_tokens'?", "validation_error"},
+		{"api error", []string{"openai.openai_get_run", "-f", "thread_id=thread_x", "-f", "run_id=run_y"}, ExitAPI, "HTTP 404", "invalid_request_error"},
+		{"read-only", []string{"--read-only", "openai.openai_create_thread"}, ExitScript, "read-only", "policy_error"},
+		{"unknown function", []string{"openai.openai_chat_complete"}, ExitUsage, `did you mean "openai.openai_chat_completion"?`, ""},
+		{"unknown account", []string{"--account", "work", "openai.openai_list_models"}, ExitAccount, "work", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			args := append([]string{"call", "--fake"}, tt.args...)
+			r := runCLI(t, context.Background(), nil, args...)
+			assert.Equal(t, tt.code, r.code, r.stderr)
+			assert.Contains(t, r.stderr, tt.stderr)
+			if tt.errTyp == "" {
+				return
+			}
+			r = runCLI(t, context.Background(), nil, append([]string{"call", "--fake", "--json"}, tt.args...)...)
+			assert.Equal(t, tt.code, r.code)
+			assert.Empty(t, r.stderr, "with --json the error is in the envelope, printed once")
+			var env callEnvelope
+			require.NoError(t, json.Unmarshal([]byte(r.stdout), &env))
+			assert.False(t, env.OK)
+			require.NotNil(t, env.Error)
+			assert.Equal(t, tt.errTyp, env.Error.Type)
+			assert.Contains(t, env.Error.Message, tt.stderr)
+		})
+	}
+}
+
+func TestCallDryRun(t *testing.T) {
+	r := runCLI(t, context.Background(), nil, "call", "--fake", "--dry-run", "openai.openai_create_assistant", "-f", "model=gpt-4o", "-f", "name=Helper")
+	require.Equal(t, 0, r.code, r.stderr)
+	var plan map[string]any
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &plan))
+	assert.Equal(t, true, plan["dry_run"])
+	assert.Equal(t, map[string]any{"model": "gpt-4o", "name": "Helper"}, plan["body"])
+}
+
+func TestRunEvalStdinAndJSON(t *testing.T) {
+	r := runCLI(t, context.Background(), nil, "run", "--fake", "-e", `print("out"); return #app.integrations.openai.openai_list_models().data > 0, {a = 1}`)
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Equal(t, "out\ntrue\n{\"a\":1}\n", r.stdout, "return values as JSON after the output")
+
+	r = runWithStdin(t, `print("from stdin")`, "run", "-")
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Equal(t, "from stdin\n", r.stdout)
+
+	r = runCLI(t, context.Background(), nil, "run", "--fake", "--json", "-e", `print("hello"); app.integrations.openai.openai_list_models(); return 42`)
+	require.Equal(t, 0, r.code, r.stderr)
+	var env runEnvelope
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &env))
+	assert.True(t, env.OK)
+	assert.Equal(t, "hello\n", env.Output)
+	assert.Equal(t, []any{42.0}, env.Result)
+	require.Len(t, env.Calls, 1)
+	assert.Equal(t, callView{Function: "openai_list_models", Account: "default", Status: 200, DurationMS: env.Calls[0].DurationMS, Attempts: 1, RequestID: env.Calls[0].RequestID}, env.Calls[0])
+	assert.NotEmpty(t, env.Calls[0].RequestID)
+
+	r = runCLI(t, context.Background(), nil, "run", "--fake", "--json", "-e", `print("partial"); app.integrations.openai.openai_get_run{thread_id = "t", run_id = "r"}`)
+	assert.Equal(t, ExitAPI, r.code)
+	assert.Empty(t, r.stderr)
+	env = runEnvelope{}
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &env))
+	assert.False(t, env.OK)
+	assert.Equal(t, "partial\n", env.Output)
+	require.NotNil(t, env.Error)
+	assert.Equal(t, 404, env.Error.Status)
+	assert.Len(t, env.Calls, 1)
+
+	r = runCLI(t, context.Background(), nil, "run", "-e", "x", "also.lua")
+	assert.Equal(t, ExitUsage, r.code)
+}
+
+func TestVersionAndCompletion(t *testing.T) {
+	r := runCLI(t, context.Background(), nil, "version")
+	assert.Equal(t, "kosmo dev\n", r.stdout)
+	r = runCLI(t, context.Background(), nil, "completion", "bash")
+	assert.Equal(t, 0, r.code, r.stderr)
+	assert.Contains(t, r.stdout, "bash completion")
+	for _, cmd := range []string{"run", "call", "doc", "accounts", "fake", "version"} {
+		r = runCLI(t, context.Background(), nil, cmd, "--help")
+		assert.Equal(t, 0, r.code)
+		assert.Contains(t, r.stdout, "Examples:", cmd)
+	}
+}
