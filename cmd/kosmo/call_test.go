@@ -81,7 +81,9 @@ func TestCallCommand(t *testing.T) {
 
 	r = runWithStdin(t, `{"model":"text-embedding-3-small","input":["a","b"]}`, "call", "--fake", "openai_create_embedding")
 	require.Equal(t, 0, r.code, r.stderr)
-	var emb struct{ Data []struct{ Embedding []float64 } }
+	var emb struct {
+		Data []struct{ Embedding []float64 }
+	}
 	require.NoError(t, json.Unmarshal([]byte(r.stdout), &emb))
 	require.Len(t, emb.Data, 2)
 	assert.Len(t, emb.Data[0].Embedding, 1536)
