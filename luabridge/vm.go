@@ -92,7 +92,7 @@ func New(opts Options) *VM {
 	L.SetGlobal("print", L.NewFunction(vm.print))
 	L.SetGlobal("dump", L.NewFunction(vm.dump))
 	L.SetGlobal("sleep", L.NewFunction(vm.sleep))
-	L.SetGlobal("lua_read_doc", L.NewFunction(vm.readDoc))
+	vm.openDocs()
 	L.SetGlobal("app", vm.newApp())
 	return vm
 }
@@ -180,15 +180,4 @@ func (vm *VM) scriptError(ctx context.Context, err error) *ScriptError {
 		se.Message = fmt.Sprintf("script stopped: %v", se.Err)
 	}
 	return se
-}
-
-// readDoc is lua_read_doc(page).
-func (vm *VM) readDoc(L *lua.LState) int {
-	page := L.CheckString(1)
-	text, err := vm.docs.Read(page)
-	if err != nil {
-		L.RaiseError("lua_read_doc: %s", err.Error())
-	}
-	L.Push(lua.LString(text))
-	return 1
 }

@@ -70,3 +70,17 @@ function TestReadDoc()
   ok(not one:find("openai_chat_completion"), "only that function")
   fails(lua_read_doc, "integrations.nope", "no doc page", "integrations.openai.openai_list_models")
 end
+
+function TestListAndSearchDocs()
+  local pages = lua_list_docs()
+  eq(#pages, 16)
+  eq(pages[1].page, "integrations.openai")
+  eq(pages[5].page, "integrations.openai.openai_transcribe_audio")
+  eq(pages[5].summary, "Transcribe audio using Whisper.")
+  eq(pages[5].operation, "write")
+  for _, p in ipairs(pages) do ok(#lua_read_doc(p.page) > 0, p.page) end
+  local found = lua_search_docs("transcribe")
+  eq(found[1].page, "integrations.openai.openai_transcribe_audio")
+  ok(found[1].score > 0, "scored")
+  eq(#lua_search_docs("zebra"), 0)
+end
