@@ -200,3 +200,36 @@ func TestVersionAndCompletion(t *testing.T) {
 		assert.Contains(t, r.stdout, "Examples:", cmd)
 	}
 }
+
+func TestDocListSearchJSON(t *testing.T) {
+	r := runCLI(t, context.Background(), nil, "doc", "--list")
+	require.Equal(t, 0, r.code)
+	lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
+	require.Len(t, lines, 16)
+	assert.Regexp(t, `^integrations\.openai\.openai_list_models\s+List available OpenAI models\.$`, lines[15])
+
+	r = runCLI(t, context.Background(), nil, "doc", "--list", "--json")
+	var list []map[string]string
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &list))
+	assert.Len(t, list, 16)
+
+	r = runCLI(t, context.Background(), nil, "doc", "--search", "transcribe")
+	assert.True(t, strings.HasPrefix(r.stdout, "integrations.openai.openai_transcribe_audio"), r.stdout)
+	r = runCLI(t, context.Background(), nil, "doc", "--search", "transcribe", "--json")
+	var matches []struct {
+		Page  string
+		Score float64
+	}
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &matches))
+	assert.Equal(t, "integrations.openai.openai_transcribe_audio", matches[0].Page)
+	r = runCLI(t, context.Background(), nil, "doc", "--search", "zebra", "--json")
+	assert.Equal(t, "[]\n", r.stdout)
+
+	r = runCLI(t, context.Background(), nil, "doc", "--json", "integrations.openai.openai_get_run")
+	var page struct{ Page, Markdown string }
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &page))
+	assert.True(t, strings.HasPrefix(page.Markdown, "## openai_get_run\n"))
+
+	r = runCLI(t, context.Background(), nil, "doc", "--list", "integrations.openai")
+	assert.Equal(t, ExitUsage, r.code)
+}

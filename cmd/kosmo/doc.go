@@ -3,41 +3,91 @@ package main
 import (
 	"fmt"
 	"io"
+	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
 	"github.com/kosmo-run/kosmo/docs"
 )
 
+type docOptions struct {
+	list   bool
+	search string
+	asJSON bool
+}
+
 func (a *app) newDocCmd() *cobra.Command {
-	var list bool
+	opts := &docOptions{}
 	cmd := &cobra.Command{
 		Use:   "doc [PAGE]",
-		Short: "Print a reference page (the same text as lua_read_doc)",
+		Short: "Print, list or search the reference pages (the same text as lua_read_doc)",
 		Example: `  kosmo doc integrations.openai                       # the whole OpenAI reference
   kosmo doc integrations.openai.openai_create_image   # one function
-  kosmo doc --list                                    # every page`,
+  kosmo doc --list                                    # every page with its summary
+  kosmo doc --search transcribe                       # pages ranked by relevance
+  kosmo doc --json integrations.openai.openai_get_run # {page, markdown}`,
 		Args: argsUsage(cobra.MaximumNArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			lib := docs.New(a.integrations...)
-			if list {
-				for _, p := range lib.Pages() {
-					fmt.Fprintln(a.env.Stdout, p)
-				}
-				return nil
-			}
-			page := docs.PagePrefix + a.integrations[0].Name
+			page := ""
 			if len(args) == 1 {
 				page = args[0]
 			}
-			text, err := lib.Read(page)
-			if err != nil {
-				return usagef("%v", err)
-			}
-			_, err = io.WriteString(a.env.Stdout, text)
-			return err
+			return a.doc(opts, page)
 		},
 	}
-	cmd.Flags().BoolVar(&list, "list", false, "list the pages")
+	f := cmd.Flags()
+	f.BoolVar(&opts.list, "list", false, "list the pages with one-line summaries")
+	f.StringVar(&opts.search, "search", "", "rank the pages matching QUERY (function names, summaries, parameters)")
+	f.BoolVar(&opts.asJSON, "json", false, "print JSON")
 	return cmd
+}
+
+func (a *app) doc(opts *docOptions, page string) error {
+	lib := docs.New(a.integrations...)
+	switch {
+	case opts.list && opts.search != "", (opts.list || opts.search != "") && page != "":
+		return usagef("give one of PAGE, --list, --search")
+	case opts.list:
+		list := lib.List()
+		if opts.asJSON {
+			return a.writeJSON(list)
+		}
+		tw := tabwriter.NewWriter(a.env.Stdout, 0, 0, 2, ' ', 0)
+		for _, p := range list {
+			fmt.Fprintf(tw, "%s\t%s\n", p.Page, p.Summary)
+		}
+		return tw.Flush()
+	case opts.search != "":
+		matches := lib.Search(opts.search)
+		if opts.asJSON {
+			if matches == nil {
+				matches = []docs.Match{}
+			}
+			return a.writeJSON(matches)
+		}
+		if len(matches) == 0 {
+			fmt.Fprintf(a.env.Stdout, "no page matches %q (kosmo doc --list shows them all)\n", opts.search)
+			return nil
+		}
+		tw := tabwriter.NewWriter(a.env.Stdout, 0, 0, 2, ' ', 0)
+		for _, m := range matches {
+			fmt.Fprintf(tw, "%s\t%s\n", m.Page, m.Summary)
+		}
+		return tw.Flush()
+	}
+	if page == "" {
+		page = docs.PagePrefix + a.integrations[0].Name
+	}
+	text, err := lib.Read(page)
+	if err != nil {
+		return usagef("%v", err)
+	}
+	if opts.asJSON {
+		return a.writeJSON(struct {
+			Page     string `json:"page"`
+			Markdown string `json:"markdown"`
+		}{page, text})
+	}
+	_, err = io.WriteString(a.env.Stdout, text)
+	return err
 }
