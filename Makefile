@@ -5,7 +5,7 @@ BIN         := bin/kosmo
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 VERSION     ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 
-.PHONY: all build demo test test-short scripts lint fmt clean
+.PHONY: all build demo test scripts lint fmt clean mcp-client
 
 all: lint test
 
@@ -23,6 +23,10 @@ test:
 ## scripts: run every example script against the fake and check its output
 scripts:
 	$(GO) test -count=1 -run 'TestExampleScripts' ./cmd/kosmo
+
+## mcp-client: the official TypeScript MCP SDK as a client of `kosmo mcp serve --fake`
+mcp-client:
+	bash .ci/mcp-client.sh
 
 ## lint: gofmt, go vet and staticcheck
 lint:

@@ -131,3 +131,16 @@ func (h *Host) Run(ctx context.Context, name, src string) (*Result, error) {
 
 // ReadDoc returns a reference page, as lua_read_doc does.
 func (h *Host) ReadDoc(page string) (string, error) { return h.docs.Read(page) }
+
+// Integrations lists the host's integrations, in order.
+func (h *Host) Integrations() []*integration.Integration { return h.opts.Integrations }
+
+// AccountNames lists an integration's account names (sorted) and its
+// default account; never keys.
+func (h *Host) AccountNames(integration string) (names []string, def string) {
+	set := h.opts.Accounts[integration]
+	if set == nil {
+		return nil, ""
+	}
+	return set.Names(), set.Default
+}
