@@ -159,4 +159,3 @@ func ToolNames(opts Options) []string {
 	sort.Strings(names)
 	return names
 }
-
