@@ -233,3 +233,18 @@ func TestDocListSearchJSON(t *testing.T) {
 	r = runCLI(t, context.Background(), nil, "doc", "--list", "integrations.openai")
 	assert.Equal(t, ExitUsage, r.code)
 }
+
+func TestTypesCommand(t *testing.T) {
+	cfg := writeConfig(t, "integrations:\n  openai:\n    default: work\n    accounts:\n      work:\n        api_key_env: UNSET_IS_FINE_HERE\n      personal:\n        api_key: k\n")
+	r := runCLI(t, context.Background(), nil, "--config", cfg, "types")
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.True(t, strings.HasPrefix(r.stdout, "---@meta\n"))
+	assert.Contains(t, r.stdout, "---@field personal kosmo.openai.Functions")
+	assert.Contains(t, r.stdout, "---@field work kosmo.openai.Functions")
+	out := filepath.Join(t.TempDir(), "kosmo_meta.lua")
+	r = runCLI(t, context.Background(), nil, "types", "-o", out)
+	require.Equal(t, 0, r.code, r.stderr)
+	data, err := os.ReadFile(out)
+	require.NoError(t, err)
+	assert.Contains(t, string(data), "function lua_read_doc(page) end")
+}

@@ -72,7 +72,7 @@ that a script reads at runtime with lua_read_doc("integrations.openai").`,
 	})
 	root.PersistentFlags().StringVar(&a.configFile, "config", "", "config file (default: $KOSMO_CONFIG, $XDG_CONFIG_HOME/kosmo/config.yaml, ./kosmo.yaml)")
 	root.PersistentFlags().StringVar(&a.account, "account", "", "make this account the default (overrides the config file and KOSMO_OPENAI_ACCOUNT)")
-	root.AddCommand(a.newRunCmd(), a.newDocCmd(), a.newFakeCmd(), a.newAccountsCmd(), a.newCallCmd(), a.newVersionCmd(), a.newMCPCmd())
+	root.AddCommand(a.newRunCmd(), a.newDocCmd(), a.newFakeCmd(), a.newAccountsCmd(), a.newCallCmd(), a.newVersionCmd(), a.newMCPCmd(), a.newTypesCmd())
 	return root
 }
 
