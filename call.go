@@ -94,6 +94,9 @@ func (h *Host) Call(ctx context.Context, function, account string, args map[stri
 		res.Duration = time.Since(start)
 		return res, err
 	}
+	if h.opts.OnCallStart != nil {
+		h.opts.OnCallStart(fn.Name, acct.Name)
+	}
 	out, info, err := h.opts.Client.Invoke(ctx, in, fn, acct, valid)
 	res.Call = Call{CallInfo: info, Err: err}
 	if h.opts.OnCall != nil {

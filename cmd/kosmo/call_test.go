@@ -7,9 +7,12 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/kosmo-run/kosmo/integration/openai/openaitest"
 )
 
 // runWithStdin runs the CLI with standard input.
@@ -247,4 +250,27 @@ func TestTypesCommand(t *testing.T) {
 	data, err := os.ReadFile(out)
 	require.NoError(t, err)
 	assert.Contains(t, string(data), "function lua_read_doc(page) end")
+}
+
+func TestSpinnerOnlyOnATerminal(t *testing.T) {
+	fake := openaitestServer(t)
+	fake.InjectFault(openaitest.Fault{Path: "/v1/models", Delay: 1500 * time.Millisecond})
+	vars := map[string]string{"OPENAI_API_KEY": openaitest.DefaultAPIKey, "OPENAI_BASE_URL": fake.BaseURL()}
+	run := func(terminal bool, extra ...string) string {
+		var out, errOut strings.Builder
+		env := Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errOut, Getenv: func(k string) string { return vars[k] },
+			HomeDir: t.TempDir(), WorkDir: t.TempDir(), IsTerminal: func(any) bool { return terminal }}
+		code := Main(context.Background(), append([]string{"call", "openai.openai_list_models"}, extra...), env)
+		require.Equal(t, 0, code, errOut.String())
+		return errOut.String()
+	}
+	assert.Contains(t, run(true), "openai_list_models (default)", "a slow call shows the spinner on a terminal")
+	assert.Empty(t, run(false), "never when standard error is not a terminal")
+	assert.Empty(t, run(true, "--quiet"), "--quiet turns it off")
+}
+
+func openaitestServer(t *testing.T) *openaitest.Server {
+	s := openaitest.NewServer()
+	t.Cleanup(s.Close)
+	return s
 }

@@ -19,6 +19,13 @@ type Env struct {
 
 func (e Env) terminal(stream any) bool { return e.IsTerminal != nil && e.IsTerminal(stream) }
 
+func (e Env) getenv(k string) string {
+	if e.Getenv == nil {
+		return ""
+	}
+	return e.Getenv(k)
+}
+
 // ProcessEnv returns the real process's streams, environment and folders.
 func ProcessEnv() Env {
 	home, _ := os.UserHomeDir()

@@ -170,7 +170,7 @@ func (a *app) newHost(p *policyFlags, captureOutput bool) (*kosmo.Host, func(), 
 	if captureOutput {
 		stdout = nil
 	}
-	spin := newSpinner(a.env.Stderr, a.env.terminal(a.env.Stderr) && !p.quiet)
+	spin := newSpinner(a.env.Stderr, a.env.terminal(a.env.Stderr) && !p.quiet && a.env.getenv("TERM") != "dumb")
 	host := kosmo.New(kosmo.Options{
 		Integrations: a.integrations,
 		Accounts:     cfg,
