@@ -125,6 +125,12 @@ func TestCanaryKeyAppearsNowhere(t *testing.T) {
 		{vars, []string{"--config", cfg, "--account", "nobody", "accounts"}},
 		{vars, []string{"doc"}},
 		{vars, []string{"run", "--timeout", "100ms", script(t, `while true do end`)}},
+		{vars, []string{"--config", cfg, "call", "openai.openai_list_models"}},
+		{vars, []string{"--config", cfg, "--account", "filed", "call", "--json", "openai.openai_list_models"}},
+		{rejected, []string{"call", "openai.openai_get_run", "-f", "thread_id=t", "-f", "run_id=r"}},
+		{vars, []string{"--config", cfg, "call", "--dry-run", "--json", "openai.openai_create_thread"}},
+		{vars, []string{"--config", cfg, "run", "--json", inspect}},
+		{vars, []string{"--config", cfg, "types"}},
 	}
 	for _, run := range runs {
 		r := runCLI(t, context.Background(), run.vars, run.args...)
