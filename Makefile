@@ -5,7 +5,7 @@ BIN         := bin/kosmo
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 VERSION     ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 
-.PHONY: all build demo test scripts lint fmt clean mcp-client
+.PHONY: all build demo test scripts lint fmt clean mcp-client conformance fuzz bench
 
 all: lint test
 
@@ -23,6 +23,18 @@ test:
 ## scripts: run every example script against the fake and check its output
 scripts:
 	$(GO) test -count=1 -run 'TestExampleScripts' ./cmd/kosmo
+
+## conformance: every request and fake response checked against OpenAI's spec by Prism
+conformance:
+	bash conformance/run.sh
+
+## fuzz: every fuzz target for FUZZTIME each (default 10s)
+fuzz:
+	bash .ci/fuzz.sh
+
+## bench: the four benchmarks, as ratios against baselines measured in the same run
+bench:
+	bash bench/run.sh
 
 ## mcp-client: the official TypeScript MCP SDK as a client of `kosmo mcp serve --fake`
 mcp-client:

@@ -82,11 +82,19 @@ func (h *Host) Call(ctx context.Context, function, account string, args map[stri
 		return nil, err
 	}
 	policy := integration.Policy{ReadOnly: h.opts.ReadOnly, DryRun: h.opts.DryRun}
+	notify := func(info integration.CallInfo, err error) {
+		if h.opts.OnCall != nil {
+			info.Integration, info.Function, info.Account, info.Operation = in.Name, fn.Name, acct.Name, fn.Operation
+			h.opts.OnCall(Call{CallInfo: info, Err: err})
+		}
+	}
 	if err := policy.Check(fn, acct); err != nil {
+		notify(integration.CallInfo{}, err)
 		return nil, err
 	}
 	if policy.Intercepts(fn) {
 		plan, err := integration.DryRun(in, fn, acct, valid)
+		notify(integration.CallInfo{DryRun: err == nil}, err)
 		if err != nil {
 			return nil, err
 		}

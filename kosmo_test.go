@@ -57,5 +57,9 @@ func TestHostReportsScriptErrorsWithPartialResults(t *testing.T) {
 	require.ErrorAs(t, err, &se)
 	assert.Equal(t, "policy_error", se.Fields["type"])
 	assert.Equal(t, "before\n", res.Output)
-	assert.Len(t, res.Calls, 1, "the refused write was never sent")
+	require.Len(t, res.Calls, 2)
+	assert.Equal(t, 200, res.Calls[0].Status)
+	assert.Equal(t, "openai_create_thread", res.Calls[1].Function)
+	assert.Zero(t, res.Calls[1].Attempts, "the refused write was never sent")
+	assert.Error(t, res.Calls[1].Err)
 }

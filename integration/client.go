@@ -11,6 +11,7 @@ import (
 	"net/http/httptrace"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 )
 
@@ -110,7 +111,7 @@ func (c *Client) Send(ctx context.Context, req *http.Request, body []byte, opts 
 		retry := attempt <= retries && Retryable(resp, err, sent, opts.Idempotent)
 		if !retry {
 			if err != nil {
-				return nil, &attemptsError{attempts: attempt, err: err}
+				return nil, &attemptsError{attempts: attempt, sent: sent, err: err}
 			}
 			resp.Attempts = attempt
 			return resp, nil
@@ -125,9 +126,11 @@ func (c *Client) Send(ctx context.Context, req *http.Request, body []byte, opts 
 	}
 }
 
-// attemptsError carries the number of attempts with a transport failure.
+// attemptsError carries the number of attempts with a transport failure,
+// and whether the last attempt's request was written.
 type attemptsError struct {
 	attempts int
+	sent     bool
 	err      error
 }
 
@@ -141,6 +144,17 @@ func Attempts(err error) int {
 		return ae.attempts
 	}
 	return 1
+}
+
+// wasSent reports whether the last attempt of an error from Send had
+// written its request, so that the server may have acted on it (true if
+// unknown).
+func wasSent(err error) bool {
+	var ae *attemptsError
+	if errors.As(err, &ae) {
+		return ae.sent
+	}
+	return true
 }
 
 func (c *Client) backoff(n int) time.Duration {
@@ -157,7 +171,11 @@ func (c *Client) sleep(ctx context.Context, d time.Duration) error {
 	return SleepContext(ctx, d)
 }
 
-func (c *Client) attempt(ctx context.Context, req *http.Request, body []byte, timeout time.Duration) (resp *Response, sent bool, err error) {
+// attempt sends one request and reads its whole answer within timeout. It
+// reports whether the request's headers were written: the transport calls
+// WroteHeaders from its own goroutine, which may still run when Do has
+// returned, hence the atomic.
+func (c *Client) attempt(ctx context.Context, req *http.Request, body []byte, timeout time.Duration) (*Response, bool, error) {
 	if timeout <= 0 {
 		timeout = c.AttemptTimeout
 	}
@@ -166,7 +184,28 @@ func (c *Client) attempt(ctx context.Context, req *http.Request, body []byte, ti
 	}
 	actx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	trace := &httptrace.ClientTrace{WroteHeaders: func() { sent = true }}
+	var wrote atomic.Bool
+	resp, err := c.roundTrip(actx, req, body, &wrote)
+	if err != nil && ctx.Err() == nil && errors.Is(actx.Err(), context.DeadlineExceeded) {
+		err = &attemptTimeoutError{timeout: timeout, err: err}
+	}
+	return resp, wrote.Load(), err
+}
+
+// attemptTimeoutError is an attempt cut short by the attempt timeout.
+type attemptTimeoutError struct {
+	timeout time.Duration
+	err     error
+}
+
+func (e *attemptTimeoutError) Error() string {
+	return fmt.Sprintf("no complete answer within the attempt timeout of %s", e.timeout)
+}
+func (e *attemptTimeoutError) Unwrap() error { return e.err }
+
+// roundTrip does the HTTP exchange of one attempt under actx.
+func (c *Client) roundTrip(actx context.Context, req *http.Request, body []byte, wrote *atomic.Bool) (*Response, error) {
+	trace := &httptrace.ClientTrace{WroteHeaders: func() { wrote.Store(true) }}
 	r := req.Clone(httptrace.WithClientTrace(actx, trace))
 	if body != nil {
 		r.Body = io.NopCloser(bytes.NewReader(body))
@@ -182,32 +221,40 @@ func (c *Client) attempt(ctx context.Context, req *http.Request, body []byte, ti
 	}
 	hr, err := hc.Do(r)
 	if err != nil {
-		return nil, sent, err
+		return nil, err
 	}
+	wrote.Store(true) // an answer came, so the request was sent
 	defer hr.Body.Close()
 	limit := c.MaxResponseBytes
 	if limit <= 0 {
 		limit = DefaultMaxResponseBytes
 	}
+	if hr.ContentLength > limit {
+		return nil, &ResponseTooLargeError{Status: hr.StatusCode, Limit: limit, RequestID: hr.Header.Get("x-request-id")}
+	}
 	data, err := io.ReadAll(io.LimitReader(hr.Body, limit+1))
 	if err != nil {
-		return nil, true, fmt.Errorf("reading response body: %w", err)
+		return nil, fmt.Errorf("reading response body: %w", err)
 	}
 	if int64(len(data)) > limit {
-		return nil, true, fmt.Errorf("response body larger than %d bytes", limit)
+		return nil, &ResponseTooLargeError{Status: hr.StatusCode, Limit: limit, RequestID: hr.Header.Get("x-request-id")}
 	}
-	return &Response{Status: hr.StatusCode, Header: hr.Header, Body: data}, true, nil
+	return &Response{Status: hr.StatusCode, Header: hr.Header, Body: data}, nil
 }
 
-// Retryable is the retry rule. The server's x-should-retry header wins.
-// Otherwise 408, 409, 429 and 5xx responses and transport failures are
-// retried for idempotent requests. A request that may create something (not
-// idempotent) is retried only when the server cannot have acted on it: 408,
-// 409, 429 and 503 responses, or a connection that failed before the request
-// was written.
+// Retryable is the retry rule, used both to decide a retry and for the
+// Retryable field of the final error. The server's x-should-retry header
+// wins. Otherwise 408, 409, 429 and 5xx responses and transport failures
+// (connection refused or reset, attempt timeout, truncated body) are retried
+// for idempotent requests: reads, and writes that store nothing. A request
+// that may create something (not idempotent) is retried only when the server
+// cannot have acted on it: 408, 409, 429 and 503 responses, or a connection
+// that failed before the request was written. An answer larger than the
+// size cap, a cancelled context and any other status are never retried.
 func Retryable(resp *Response, err error, sent, idempotent bool) bool {
 	if err != nil {
-		if errors.Is(err, context.Canceled) {
+		var tooLarge *ResponseTooLargeError
+		if errors.Is(err, context.Canceled) || errors.As(err, &tooLarge) {
 			return false
 		}
 		return idempotent || !sent

@@ -14,6 +14,9 @@ type APIError struct {
 	// Status is the HTTP status, or 0 when no response was received.
 	Status int
 	// Type, Code and Param are the provider's error fields, when given.
+	// Invoke sets Type when the provider gave none: "api_error" for an
+	// error status, "connection_error" when no answer came,
+	// "invalid_response" for an answer that cannot be used.
 	Type, Code, Param string
 	Message           string
 	RequestID         string
@@ -65,4 +68,21 @@ func (e *PolicyError) Error() string {
 		return fmt.Sprintf("%s (account %s): %s", e.Function, e.Account, e.Message)
 	}
 	return e.Function + ": " + e.Message
+}
+
+// ResponseTooLargeError is an answer whose body exceeded the client's
+// MaxResponseBytes. Reading stops at the cap, and the call is not retried:
+// the same request would get the same answer.
+type ResponseTooLargeError struct {
+	// Status is the answer's HTTP status.
+	Status int
+	// Limit is the cap, in bytes.
+	Limit int64
+	// RequestID is the answer's x-request-id, unscrubbed.
+	RequestID string
+}
+
+// Error implements error.
+func (e *ResponseTooLargeError) Error() string {
+	return fmt.Sprintf("response body larger than %d bytes (the client's size cap)", e.Limit)
 }

@@ -1,6 +1,7 @@
 package integration
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -15,10 +16,17 @@ import (
 type CallInfo struct {
 	Integration, Function, Account string
 	Operation                      Operation
-	Status                         int
-	Attempts                       int
-	RequestID                      string
-	Duration                       time.Duration
+	// Status is the HTTP status of the last answer, 0 if none came.
+	Status int
+	// Attempts is how many HTTP requests were made (0: none was sent).
+	Attempts int
+	// RequestID is the provider's x-request-id of the last answer, scrubbed
+	// of the account's key.
+	RequestID string
+	Duration  time.Duration
+	// DryRun marks a call that was validated and planned but, by policy,
+	// not sent.
+	DryRun bool
 }
 
 // Plan is a request ready to send: the function's Request resolved against
@@ -30,10 +38,16 @@ type Plan struct {
 	Body        []byte
 }
 
-// PlanCall validates nothing: it builds fn's request for args against acct.
+// PlanCall builds fn's request for args against acct. It validates nothing
+// but the path: a path with an empty, "." or ".." segment (an id argument
+// such as "..") is a *ValidationError, since the server would resolve it to
+// another endpoint.
 func PlanCall(in *Integration, fn *Function, acct *Account, args Args) (*Plan, error) {
 	req, err := fn.Build(args)
 	if err != nil {
+		return nil, err
+	}
+	if err := checkPath(fn, args, req.Path); err != nil {
 		return nil, err
 	}
 	base := acct.BaseURL
@@ -53,7 +67,9 @@ func PlanCall(in *Integration, fn *Function, acct *Account, args Args) (*Plan, e
 
 // Invoke sends fn's request for args with acct's credentials through c and
 // returns its result. Failures are *APIError (HTTP or transport) or the
-// context's error; any text from the provider is scrubbed of acct's key.
+// context's error; everything the provider sends back, headers and body
+// included, is scrubbed of acct's key before anyone sees it. A JSON result
+// that does not parse is an *APIError of type "invalid_response".
 func (c *Client) Invoke(ctx context.Context, in *Integration, fn *Function, acct *Account, args Args) (*Result, CallInfo, error) {
 	start := time.Now()
 	info := CallInfo{Integration: in.Name, Function: fn.Name, Account: acct.Name, Operation: fn.Operation}
@@ -69,7 +85,9 @@ func (c *Client) Invoke(ctx context.Context, in *Integration, fn *Function, acct
 	if plan.ContentType != "" {
 		req.Header.Set("Content-Type", plan.ContentType)
 	}
-	req.Header.Set("Accept", "application/json")
+	if req.Header.Get("Accept") == "" {
+		req.Header.Set("Accept", "application/json")
+	}
 	if in.Authorize != nil {
 		in.Authorize(req.Header, acct)
 	}
@@ -81,26 +99,75 @@ func (c *Client) Invoke(ctx context.Context, in *Integration, fn *Function, acct
 		if ctx.Err() != nil {
 			return nil, info, ctx.Err()
 		}
+		var tooLarge *ResponseTooLargeError
+		if errors.As(err, &tooLarge) {
+			info.Status, info.RequestID = tooLarge.Status, scrub(tooLarge.RequestID, acct)
+			return nil, info, &APIError{
+				Function: fn.Name, Account: acct.Name, Status: tooLarge.Status, Type: "invalid_response",
+				Message: tooLarge.Error(), RequestID: info.RequestID, Attempts: info.Attempts, Err: tooLarge,
+			}
+		}
 		return nil, info, &APIError{
 			Function: fn.Name, Account: acct.Name, Type: "connection_error",
 			Message:   scrub(err.Error(), acct),
-			Retryable: true, Attempts: info.Attempts, Err: errors.Unwrap(err),
+			Retryable: Retryable(nil, err, wasSent(err), fn.Idempotent()),
+			Attempts:  info.Attempts, Err: errors.Unwrap(err),
 		}
 	}
+	scrubResponse(resp, acct)
 	info.Status, info.Attempts = resp.Status, resp.Attempts
 	info.RequestID = resp.Header.Get("x-request-id")
 	if resp.Status >= 300 {
 		return nil, info, apiError(in, fn, acct, resp)
 	}
+	res := &Result{JSON: resp.Body}
 	if fn.Decode != nil {
-		res, err := fn.Decode(resp, args)
-		if err != nil {
-			return nil, info, &APIError{Function: fn.Name, Account: acct.Name, Status: resp.Status, Type: "invalid_response",
-				Message: scrub(err.Error(), acct), RequestID: info.RequestID, Attempts: resp.Attempts}
+		if res, err = fn.Decode(resp, args); err != nil {
+			return nil, info, invalidResponse(fn, acct, resp, scrub(err.Error(), acct))
 		}
-		return res, info, nil
 	}
-	return &Result{JSON: resp.Body}, info, nil
+	if res.JSON != nil && !json.Valid(res.JSON) {
+		return nil, info, invalidResponse(fn, acct, resp, "the response is not valid JSON: "+jsonProblem(res.JSON))
+	}
+	return res, info, nil
+}
+
+// invalidResponse is a successful answer that cannot be used; asking again
+// would get the same, so it is not retryable.
+func invalidResponse(fn *Function, acct *Account, resp *Response, msg string) *APIError {
+	return &APIError{Function: fn.Name, Account: acct.Name, Status: resp.Status, Type: "invalid_response",
+		Message: msg, RequestID: resp.Header.Get("x-request-id"), Attempts: resp.Attempts}
+}
+
+// jsonProblem says where data stops being JSON.
+func jsonProblem(data []byte) string {
+	var v any
+	err := json.Unmarshal(data, &v)
+	var se *json.SyntaxError
+	switch {
+	case err == nil:
+		return "unreadable"
+	case errors.As(err, &se):
+		return fmt.Sprintf("%s (at byte %d)", strings.TrimPrefix(se.Error(), "invalid character "), se.Offset)
+	}
+	return err.Error()
+}
+
+// scrubResponse replaces acct's key, wherever the provider echoed it in
+// resp's header values or body, with its redacted form.
+func scrubResponse(resp *Response, acct *Account) {
+	k := acct.Key.Reveal()
+	if k == "" {
+		return
+	}
+	for name, values := range resp.Header {
+		for i, v := range values {
+			resp.Header[name][i] = scrub(v, acct)
+		}
+	}
+	if bytes.Contains(resp.Body, []byte(k)) {
+		resp.Body = bytes.ReplaceAll(resp.Body, []byte(k), []byte(acct.Key.Redacted()))
+	}
 }
 
 func apiError(in *Integration, fn *Function, acct *Account, resp *Response) *APIError {
@@ -112,9 +179,12 @@ func apiError(in *Integration, fn *Function, acct *Account, resp *Response) *API
 		e = &APIError{Message: genericMessage(resp)}
 	}
 	e.Function, e.Account = fn.Name, acct.Name
+	if e.Type == "" {
+		e.Type = "api_error"
+	}
 	e.Status, e.Attempts = resp.Status, resp.Attempts
 	e.RequestID = resp.Header.Get("x-request-id")
-	e.Retryable = Retryable(resp, nil, true, true)
+	e.Retryable = Retryable(resp, nil, true, fn.Idempotent())
 	e.Message = scrub(e.Message, acct)
 	e.Param = scrub(e.Param, acct)
 	e.Code = scrub(e.Code, acct)
@@ -165,4 +235,22 @@ func redactURL(u string) string {
 		}
 	}
 	return u
+}
+
+// checkPath refuses a request path with an empty, "." or ".." segment after
+// the first, naming the argument that made it when one did.
+func checkPath(fn *Function, args Args, path string) error {
+	segs := strings.Split(path, "/")
+	for i, seg := range segs {
+		if i == 0 || (seg != "" && seg != "." && seg != "..") {
+			continue
+		}
+		for _, p := range fn.Params {
+			if v, ok := args[p.Name].(string); ok && v == seg {
+				return NewValidationError(fn.Name, p.Name, "an id expected, got %q", v)
+			}
+		}
+		return NewValidationError(fn.Name, "", "the request path %q has an empty, '.' or '..' segment", path)
+	}
+	return nil
 }

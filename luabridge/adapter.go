@@ -2,7 +2,6 @@ package luabridge
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 
 	lua "github.com/yuin/gopher-lua"
@@ -27,10 +26,12 @@ func (vm *VM) adapter(in *integration.Integration, fn *integration.Function, acc
 		}
 		policy := integration.Policy{ReadOnly: vm.opts.ReadOnly, DryRun: vm.opts.DryRun}
 		if err := policy.Check(fn, acct); err != nil {
+			vm.notify(in, fn, acct, integration.CallInfo{}, err)
 			vm.raiseError(err, fn.Name, acct.Name)
 		}
 		if policy.Intercepts(fn) {
 			plan, err := integration.DryRun(in, fn, acct, valid)
+			vm.notify(in, fn, acct, integration.CallInfo{DryRun: err == nil}, err)
 			if err != nil {
 				vm.raiseError(err, fn.Name, acct.Name)
 			}
@@ -59,6 +60,16 @@ func (vm *VM) adapter(in *integration.Integration, fn *integration.Function, acc
 		L.Push(v)
 		return 1
 	}
+}
+
+// notify tells OnCall of a call the policy answered itself (refused, or a
+// dry run): nothing was sent, so info has no status and no attempts.
+func (vm *VM) notify(in *integration.Integration, fn *integration.Function, acct *integration.Account, info integration.CallInfo, err error) {
+	if vm.opts.OnCall == nil {
+		return
+	}
+	info.Integration, info.Function, info.Account, info.Operation = in.Name, fn.Name, acct.Name, fn.Operation
+	vm.opts.OnCall(CallRecord{CallInfo: info, Err: err})
 }
 
 // checkArgs takes the one table argument and converts it by the spec.
@@ -126,14 +137,15 @@ func (vm *VM) account(in *integration.Integration, fn *integration.Function, nam
 	return nil
 }
 
-// resultToLua turns a call's result into plain Lua values.
+// resultToLua turns a call's result into plain Lua values: a JSON document
+// is decoded straight into Lua tables (decodeJSON), a Go value converted.
 func (vm *VM) resultToLua(res *integration.Result) (lua.LValue, error) {
 	if res.JSON == nil {
-		return toLua(vm.L, res.Value, vm.conv.null), nil
+		return valueToLua(vm.L, res.Value, vm.conv.null)
 	}
-	var v any
-	if err := json.Unmarshal(res.JSON, &v); err != nil {
+	v, err := decodeJSON(vm.L, res.JSON, vm.conv.null)
+	if err != nil {
 		return nil, fmt.Errorf("the response is not valid JSON: %s", jsonErrorText(err))
 	}
-	return toLua(vm.L, v, vm.conv.null), nil
+	return v, nil
 }

@@ -66,6 +66,9 @@ func (vm *VM) marker(name string, mt *lua.LTable) lua.LGFunction {
 }
 
 func (vm *VM) jsonEncode(L *lua.LState) int {
+	checkContext(L)
+	// A few shared tables can stand for an enormous document: measure first.
+	vm.g.checkSize(L, "json.encode", L.CheckAny(1), 2)
 	v, err := vm.conv.toGo(L.CheckAny(1), shape{}, "", 0)
 	if err != nil {
 		L.RaiseError("json.encode: %s", conversionMessage(err))
@@ -98,11 +101,11 @@ func marshalJSON(v any) ([]byte, error) {
 
 func (vm *VM) jsonDecode(L *lua.LState) int {
 	s := L.CheckString(1)
-	var v any
-	if err := json.Unmarshal([]byte(s), &v); err != nil {
+	v, err := decodeJSON(L, []byte(s), vm.conv.null)
+	if err != nil {
 		L.RaiseError("json.decode: invalid JSON: %s", jsonErrorText(err))
 	}
-	L.Push(toLua(L, v, vm.conv.null))
+	L.Push(v)
 	return 1
 }
 
@@ -118,10 +121,16 @@ func (vm *VM) openBase64() {
 	L := vm.L
 	mod := L.NewTable()
 	mod.RawSetString("encode", L.NewFunction(func(L *lua.LState) int {
-		L.Push(lua.LString(base64.StdEncoding.EncodeToString([]byte(L.CheckString(1)))))
+		checkContext(L)
+		s := L.CheckString(1)
+		if n := base64.StdEncoding.EncodedLen(len(s)); n > vm.g.lim.MaxString {
+			vm.g.tooLong(L, "base64.encode", float64(n))
+		}
+		L.Push(lua.LString(base64.StdEncoding.EncodeToString([]byte(s))))
 		return 1
 	}))
 	mod.RawSetString("decode", L.NewFunction(func(L *lua.LState) int {
+		checkContext(L)
 		s := L.CheckString(1)
 		b, err := integration.DecodeBase64(s)
 		if err != nil {
@@ -135,6 +144,7 @@ func (vm *VM) openBase64() {
 
 // sleep(seconds) waits, and stops early when the script's context ends.
 func (vm *VM) sleep(L *lua.LState) int {
+	checkContext(L)
 	secs := float64(L.CheckNumber(1))
 	if math.IsNaN(secs) || secs < 0 {
 		L.ArgError(1, "non-negative number of seconds expected")
@@ -157,13 +167,18 @@ func (vm *VM) sleep(L *lua.LState) int {
 
 // print writes its arguments, tab-separated, to the VM's output.
 func (vm *VM) print(L *lua.LState) int {
+	checkContext(L)
 	n := L.GetTop()
 	var b strings.Builder
 	for i := 1; i <= n; i++ {
 		if i > 1 {
 			b.WriteByte('\t')
 		}
-		b.WriteString(L.ToStringMeta(L.Get(i)).String())
+		s := L.ToStringMeta(L.Get(i)).String()
+		if b.Len()+len(s) > vm.g.lim.MaxString {
+			vm.g.tooLong(L, "print", float64(b.Len()+len(s)))
+		}
+		b.WriteString(s)
 	}
 	b.WriteByte('\n')
 	vm.write(b.String())
@@ -172,8 +187,14 @@ func (vm *VM) print(L *lua.LState) int {
 
 // dump pretty-prints each argument and returns them all.
 func (vm *VM) dump(L *lua.LState) int {
+	checkContext(L)
 	n := L.GetTop()
 	var b strings.Builder
+	for i := 1; i <= n; i++ {
+		// Shared tables are written each time they are reached: measure
+		// first (a value takes at most 96 bytes with its indentation).
+		vm.g.checkSize(L, "dump", L.Get(i), 96)
+	}
 	for i := 1; i <= n; i++ {
 		writeValue(&b, L, L.Get(i), 0, map[*lua.LTable]bool{})
 		b.WriteByte('\n')

@@ -2,6 +2,8 @@ package luabridge
 
 import (
 	lua "github.com/yuin/gopher-lua"
+
+	"github.com/kosmo-run/kosmo/luabridge/luapattern"
 )
 
 // baseAllowed are the base-library globals a script keeps. dofile, loadfile,
@@ -29,10 +31,17 @@ var libraries = []struct {
 // osAllowed are the os functions a script keeps.
 var osAllowed = []string{"time", "clock", "date"}
 
-// openSandbox opens the allowed libraries and removes every global that is
-// not on the allowlist.
+// readOnly are the library tables that seal makes read-only.
+var readOnly = []string{"string", "table", "math", "os", "coroutine", "json", "base64", "fs"}
+
+// openSandbox opens the allowed libraries, removes every global that is not
+// on the allowlist, and replaces the library functions whose Go work
+// gopher-lua does not bound (patterns, string.rep, string.format,
+// table.concat, table.sort, os.date) and the coroutine functions.
 func (vm *VM) openSandbox() {
 	L := vm.L
+	vm.g = newGuard(vm.opts)
+	g := vm.g
 	for _, lib := range libraries {
 		L.Push(L.NewFunction(lib.open))
 		L.Push(lua.LString(lib.name))
@@ -58,11 +67,250 @@ func (vm *VM) openSandbox() {
 		for _, name := range osAllowed {
 			safeOS.RawSetString(name, osLib.RawGetString(name))
 		}
+		if date, ok := osLib.RawGetString("date").(*lua.LFunction); ok {
+			safeOS.RawSetString("date", L.NewFunction(g.date(date.GFunction)))
+		}
 	}
 	globals.RawSetString("os", safeOS)
-	// The string metatable is shared by every string: hide it from
-	// getmetatable so a script cannot reach or replace it.
-	if strLib, ok := globals.RawGetString("string").(*lua.LTable); ok {
-		strLib.RawSetString("__metatable", lua.LFalse)
+
+	str := globals.RawGetString("string").(*lua.LTable)
+	// The string metatable is set apart by seal; string.dump only raises.
+	for _, name := range []string{"__index", "__metatable", "dump"} {
+		str.RawSetString(name, lua.LNil)
+	}
+	patterns := luapattern.Library{Steps: g.lim.PatternSteps, MaxResult: g.lim.MaxString}
+	for name, fn := range patterns.Functions() {
+		str.RawSetString(name, L.NewFunction(fn))
+	}
+	str.RawSetString("gfind", str.RawGetString("gmatch"))
+	str.RawSetString("rep", L.NewFunction(g.rep))
+	if format, ok := str.RawGetString("format").(*lua.LFunction); ok {
+		str.RawSetString("format", L.NewFunction(g.format(format.GFunction)))
+	}
+	tbl := globals.RawGetString("table").(*lua.LTable)
+	tbl.RawSetString("concat", L.NewFunction(g.concat))
+	tbl.RawSetString("sort", L.NewFunction(g.sortTable))
+
+	co := globals.RawGetString("coroutine").(*lua.LTable)
+	create, _ := co.RawGetString("create").(*lua.LFunction)
+	resume, _ := co.RawGetString("resume").(*lua.LFunction)
+	if create != nil && resume != nil {
+		bounded := g.resume(resume.GFunction)
+		co.RawSetString("resume", L.NewFunction(bounded))
+		co.RawSetString("wrap", L.NewFunction(g.wrap(create, bounded)))
+	}
+	vm.openFS()
+}
+
+// seal runs once the VM's globals are all set. Every Go function in the
+// globals and in the library tables checks the context on entry; the
+// library tables become read-only (pairs, next and rawget still see
+// through them); the string metatable is a table of its own that no script
+// can reach; setmetatable takes tables only, as in Lua 5.1; the error
+// tables' metatable is protected.
+func (vm *VM) seal() {
+	L := vm.L
+	g := vm.g
+	globals := L.G.Global
+	replaceBase := map[string]func(lua.LGFunction) lua.LGFunction{
+		"pairs": g.pairs, "next": g.next, "rawget": g.rawget, "rawset": g.rawset, "setmetatable": setmetatable,
+	}
+	for name, f := range replaceBase {
+		if fn, ok := globals.RawGetString(name).(*lua.LFunction); ok && fn.IsG {
+			globals.RawSetString(name, withG(fn, f(fn.GFunction)))
+		}
+	}
+	wrapped := map[*lua.LFunction]*lua.LFunction{}
+	checked := func(name string, v lua.LValue) lua.LValue {
+		fn, ok := v.(*lua.LFunction)
+		if !ok || !fn.IsG {
+			return v
+		}
+		if w, ok := wrapped[fn]; ok {
+			return w
+		}
+		w := withG(fn, hostFunction(name, fn.GFunction))
+		wrapped[fn] = w
+		return w
+	}
+	wrapAll := func(prefix string, t *lua.LTable) {
+		var keys []lua.LValue
+		t.ForEach(func(k, _ lua.LValue) { keys = append(keys, k) })
+		for _, k := range keys {
+			t.RawSet(k, checked(prefix+k.String(), t.RawGet(k)))
+		}
+	}
+	wrapAll("", globals)
+	for _, name := range readOnly {
+		lib, ok := globals.RawGetString(name).(*lua.LTable)
+		if !ok {
+			continue
+		}
+		wrapAll(name+".", lib)
+		globals.RawSetString(name, g.readOnly(L, name, lib))
+	}
+	if str, ok := g.library(globals.RawGetString("string")); ok {
+		mt := L.NewTable()
+		mt.RawSetString("__index", str)
+		mt.RawSetString("__metatable", lua.LFalse)
+		L.SetMetatable(lua.LString(""), mt)
+	}
+	if vm.errMT != nil {
+		vm.errMT.RawSetString("__metatable", lua.LFalse)
+	}
+}
+
+// hostFunction wraps a Go function given to scripts: it checks the context
+// on entry, and a Go panic (gopher-lua's math.random(0) panics, say) becomes
+// a plain Lua error that shows no Go internals.
+func hostFunction(name string, fn lua.LGFunction) lua.LGFunction {
+	return func(L *lua.LState) int {
+		checkContext(L)
+		defer func() {
+			if r := recover(); r != nil {
+				if _, ok := r.(*lua.ApiError); ok {
+					panic(r)
+				}
+				L.RaiseError("%s: invalid arguments", name)
+			}
+		}()
+		return fn(L)
+	}
+}
+
+// withG returns a Go function with fn's environment and upvalues (which
+// gopher-lua's pairs and ipairs read) that runs body.
+func withG(fn *lua.LFunction, body lua.LGFunction) *lua.LFunction {
+	return &lua.LFunction{IsG: true, Env: fn.Env, GFunction: body, Upvalues: fn.Upvalues}
+}
+
+// readOnly returns a table that shows lib and refuses writes.
+func (g *guard) readOnly(L *lua.LState, name string, lib *lua.LTable) *lua.LTable {
+	mt := L.NewTable()
+	mt.RawSetString("__index", lib)
+	mt.RawSetString("__newindex", L.NewFunction(func(L *lua.LState) int {
+		L.RaiseError("%s is read-only (cannot set '%s')", name, L.Get(2).String())
+		return 0
+	}))
+	mt.RawSetString("__metatable", lua.LFalse)
+	proxy := L.NewTable()
+	proxy.Metatable = mt
+	g.proxies[proxy] = lib
+	return proxy
+}
+
+// library returns the table a read-only library table shows.
+func (g *guard) library(v lua.LValue) (*lua.LTable, bool) {
+	t, ok := v.(*lua.LTable)
+	if !ok {
+		return nil, false
+	}
+	lib, ok := g.proxies[t]
+	return lib, ok
+}
+
+// pairs sees through read-only library tables.
+func (g *guard) pairs(orig lua.LGFunction) lua.LGFunction {
+	return func(L *lua.LState) int {
+		if _, ok := g.library(L.Get(1)); ok {
+			L.Push(L.NewFunction(g.next(func(L *lua.LState) int {
+				L.ArgError(1, "a library table expected")
+				return 0
+			})))
+			L.Push(L.Get(1))
+			L.Push(lua.LNil)
+			return 3
+		}
+		return orig(L)
+	}
+}
+
+// next sees through read-only library tables.
+func (g *guard) next(orig lua.LGFunction) lua.LGFunction {
+	return func(L *lua.LState) int {
+		lib, ok := g.library(L.Get(1))
+		if !ok {
+			return orig(L)
+		}
+		k, v := lib.Next(L.Get(2))
+		if k == lua.LNil {
+			L.Push(lua.LNil)
+			return 1
+		}
+		L.Push(k)
+		L.Push(v)
+		return 2
+	}
+}
+
+// rawget sees through read-only library tables.
+func (g *guard) rawget(orig lua.LGFunction) lua.LGFunction {
+	return func(L *lua.LState) int {
+		if lib, ok := g.library(L.Get(1)); ok {
+			L.Push(lib.RawGet(L.CheckAny(2)))
+			return 1
+		}
+		return orig(L)
+	}
+}
+
+// rawset refuses read-only library tables.
+func (g *guard) rawset(orig lua.LGFunction) lua.LGFunction {
+	return func(L *lua.LState) int {
+		if _, ok := g.library(L.Get(1)); ok {
+			L.ArgError(1, "a library table is read-only")
+		}
+		return orig(L)
+	}
+}
+
+// setmetatable takes a table, as in Lua 5.1: gopher-lua's would give every
+// number, string, boolean or function the metatable passed with one.
+func setmetatable(orig lua.LGFunction) lua.LGFunction {
+	return func(L *lua.LState) int {
+		L.CheckTable(1)
+		return orig(L)
+	}
+}
+
+// resume is coroutine.resume bounded in depth and bound to the context of
+// the resuming code: a coroutine created in an earlier run obeys this one.
+func (g *guard) resume(orig lua.LGFunction) lua.LGFunction {
+	return func(L *lua.LState) int {
+		checkContext(L)
+		th := L.CheckThread(1)
+		if ctx := L.Context(); ctx != nil && th != L {
+			th.SetContext(ctx)
+		}
+		g.coDepth++
+		defer func() { g.coDepth-- }()
+		if g.coDepth > maxCoroutineDepth {
+			L.RaiseError("coroutines are nested more than %d deep", maxCoroutineDepth)
+		}
+		return orig(L)
+	}
+}
+
+// wrap is coroutine.wrap on top of create and the bounded resume: errors
+// propagate, as in Lua.
+func (g *guard) wrap(create *lua.LFunction, resume lua.LGFunction) lua.LGFunction {
+	return func(L *lua.LState) int {
+		L.CheckFunction(1)
+		L.Push(create)
+		L.Push(L.Get(1))
+		L.Call(1, 1)
+		th := L.Get(-1)
+		L.Pop(1)
+		L.Push(L.NewFunction(func(L *lua.LState) int {
+			L.Insert(th, 1)
+			n := resume(L)
+			first := L.GetTop() - n + 1
+			if L.Get(first) == lua.LFalse {
+				L.Error(L.Get(first+1), 0)
+			}
+			L.Remove(first)
+			return n - 1
+		}))
+		return 1
 	}
 }

@@ -5,8 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strings"
 	"sync"
+	"time"
 
 	lua "github.com/yuin/gopher-lua"
 
@@ -32,7 +32,9 @@ type Options struct {
 	// DryRun validates writes and returns what would be sent instead of
 	// sending it.
 	DryRun bool
-	// OnCall, when set, is told of every integration call that was sent.
+	// OnCall, when set, is told of every integration call: those sent, and
+	// those the policy answered itself (a refused write, a dry run: no
+	// attempts, no status).
 	OnCall func(CallRecord)
 	// OnCallStart, when set, is told when a call is about to be sent.
 	OnCallStart func(function, account string)
@@ -40,6 +42,12 @@ type Options struct {
 	// exists for tests that check the API itself rejects bad requests; never
 	// set it otherwise.
 	SkipValidation bool
+	// Limits bound the script's memory, source, call depth and the Go work
+	// of library functions; zero fields take their defaults.
+	Limits Limits
+	// Files grants fs.read and fs.write below chosen directories; the zero
+	// value grants nothing.
+	Files FileGrants
 }
 
 // CallRecord describes one integration call for logs; it holds no argument
@@ -62,13 +70,14 @@ type VM struct {
 	conv    converter
 	errMT   *lua.LTable
 	nsOwned map[*lua.LTable]bool
+	g       *guard
 }
 
 // New builds a VM with the sandboxed standard libraries, the helpers and the
 // app table.
 func New(opts Options) *VM {
 	vm := &VM{
-		L:       lua.NewState(lua.Options{SkipOpenLibs: true}),
+		L:       lua.NewState(lua.Options{SkipOpenLibs: true, CallStackSize: opts.Limits.withDefaults().MaxCallDepth}),
 		opts:    opts,
 		client:  opts.Client,
 		docs:    opts.Docs,
@@ -94,11 +103,19 @@ func New(opts Options) *VM {
 	L.SetGlobal("sleep", L.NewFunction(vm.sleep))
 	vm.openDocs()
 	L.SetGlobal("app", vm.newApp())
+	vm.seal()
 	return vm
 }
 
-// Close releases the Lua state.
-func (vm *VM) Close() { vm.L.Close() }
+// Close releases the Lua state and the granted directories. It does
+// nothing to a VM that Run abandoned: its goroutine may still use it.
+func (vm *VM) Close() {
+	if vm.g.abandoned.Load() {
+		return
+	}
+	vm.L.Close()
+	vm.g.files.close()
+}
 
 func (vm *VM) write(s string) {
 	vm.outMu.Lock()
@@ -127,57 +144,117 @@ func (e *ScriptError) Unwrap() error { return e.Err }
 
 // Run compiles and runs src as chunk name under ctx, which bounds the script
 // and every call it makes. It returns the script's return values as
-// JSON-shaped Go values.
+// JSON-shaped Go values. The source is checked against the limits before it
+// is compiled; a script stopped by its context (or by the memory limit)
+// fails with a ScriptError whose Err is the context's cause.
 func (vm *VM) Run(ctx context.Context, name, src string) ([]any, error) {
-	L := vm.L
-	fn, err := L.Load(strings.NewReader(src), name)
-	if err != nil {
-		return nil, &ScriptError{Message: syntaxMessage(err)}
+	if ctx == nil {
+		ctx = context.Background()
 	}
+	if vm.g.abandoned.Load() {
+		return nil, &ScriptError{Message: "this VM was abandoned by a script that did not stop; use a new one"}
+	}
+	ctx, stop := vm.g.start(ctx)
+	defer stop()
+	proto, err := vm.g.compile(ctx, name, src)
+	if err != nil {
+		return nil, err
+	}
+	fn := vm.L.NewFunctionFromProto(proto)
+	if vm.g.lim.AbandonAfter <= 0 {
+		return vm.exec(ctx, fn)
+	}
+	return vm.execOrAbandon(ctx, fn)
+}
+
+// exec runs a compiled chunk under ctx.
+func (vm *VM) exec(ctx context.Context, fn *lua.LFunction) ([]any, error) {
+	L := vm.L
 	L.SetContext(ctx)
 	defer L.RemoveContext()
 	base := L.GetTop()
+	defer L.SetTop(base)
 	L.Push(fn)
 	if err := L.PCall(0, lua.MultRet, nil); err != nil {
 		return nil, vm.scriptError(ctx, err)
 	}
+	if ctx.Err() != nil {
+		// Stopped, then ended by a tail call (return pcall(loop)) that
+		// left no instruction to raise the stop at.
+		return nil, stopped(ctx)
+	}
 	n := L.GetTop() - base
 	results := make([]any, n)
 	for i := 0; i < n; i++ {
-		v := L.Get(base + 1 + i)
-		if g, err := vm.conv.toGo(v, shape{}, "", 0); err == nil {
-			results[i] = g
-		} else {
-			results[i] = L.ToStringMeta(v).String()
-		}
+		results[i] = vm.goValue(ctx, L.Get(base+1+i))
 	}
-	L.SetTop(base)
 	return results, nil
 }
 
-func syntaxMessage(err error) string {
-	var ae *lua.ApiError
-	if errors.As(err, &ae) {
-		return ae.Object.String()
+// execOrAbandon runs exec on a goroutine and returns Limits.AbandonAfter
+// after ctx ended if the script is stuck in Go code by then. The VM is then
+// abandoned to that goroutine.
+func (vm *VM) execOrAbandon(ctx context.Context, fn *lua.LFunction) ([]any, error) {
+	type outcome struct {
+		results []any
+		err     error
 	}
-	return err.Error()
+	done := make(chan outcome, 1)
+	go func() {
+		defer func() {
+			if r := recover(); r != nil {
+				done <- outcome{err: &ScriptError{Message: fmt.Sprintf("internal error: %v", r)}}
+			}
+		}()
+		res, err := vm.exec(ctx, fn)
+		done <- outcome{res, err}
+	}()
+	select {
+	case o := <-done:
+		return o.results, o.err
+	case <-ctx.Done():
+	}
+	t := time.NewTimer(vm.g.lim.AbandonAfter)
+	defer t.Stop()
+	select {
+	case o := <-done:
+		return o.results, o.err
+	case <-t.C:
+		vm.g.abandoned.Store(true)
+		se := stopped(ctx)
+		se.Message += fmt.Sprintf(" (the script did not return within %v and was abandoned)", vm.g.lim.AbandonAfter)
+		return nil, se
+	}
+}
+
+// goValue converts a value the script returned or raised: JSON-shaped when
+// it can be, else what tostring gives.
+func (vm *VM) goValue(ctx context.Context, v lua.LValue) any {
+	if values, bytes := expandedSize(nil, v); values*16+bytes <= float64(vm.g.lim.MaxString) {
+		if g, err := vm.conv.toGo(v, shape{}, "", 0); err == nil {
+			return g
+		}
+	}
+	return vm.describe(ctx, v)
 }
 
 func (vm *VM) scriptError(ctx context.Context, err error) *ScriptError {
+	if ctx.Err() != nil {
+		se := stopped(ctx)
+		var ae *lua.ApiError
+		if errors.As(err, &ae) {
+			se.Traceback = ae.StackTrace
+		}
+		return se
+	}
 	se := &ScriptError{Message: err.Error()}
 	var ae *lua.ApiError
 	if errors.As(err, &ae) {
-		se.Message = vm.L.ToStringMeta(ae.Object).String()
+		se.Message = vm.describe(ctx, ae.Object)
 		se.Traceback = ae.StackTrace
 		if t, ok := ae.Object.(*lua.LTable); ok && t.Metatable == vm.errMT {
-			if g, cerr := vm.conv.toGo(t, shape{}, "", 0); cerr == nil {
-				se.Fields, _ = g.(map[string]any)
-			}
+			se.Fields, _ = vm.goValue(ctx, t).(map[string]any)
 		}
-	}
-	if ctx.Err() != nil {
-		se.Err = context.Cause(ctx)
-		se.Message = fmt.Sprintf("script stopped: %v", se.Err)
 	}
 	return se
 }

@@ -274,3 +274,33 @@ func openaitestServer(t *testing.T) *openaitest.Server {
 	t.Cleanup(s.Close)
 	return s
 }
+
+func TestAuditLog(t *testing.T) {
+	log := filepath.Join(t.TempDir(), "audit.jsonl")
+	r := runCLI(t, context.Background(), nil, "run", "--fake", "--audit", log, "--read-only", "-e", `
+		app.integrations.openai.openai_list_models()
+		pcall(app.integrations.openai.openai_get_run, {thread_id = "thread_x", run_id = "run_y"})
+		pcall(app.integrations.openai.openai_create_thread, {})`)
+	require.Equal(t, 0, r.code, r.stderr)
+	r = runCLI(t, context.Background(), nil, "call", "--fake", "--audit", log, "openai.openai_list_models")
+	require.Equal(t, 0, r.code, r.stderr)
+	data, err := os.ReadFile(log)
+	require.NoError(t, err)
+	lines := strings.Split(strings.TrimSpace(string(data)), "\n")
+	require.Len(t, lines, 4, "one line per call, appended across runs")
+	var outcomes []string
+	for _, l := range lines {
+		var line map[string]any
+		require.NoError(t, json.Unmarshal([]byte(l), &line))
+		for _, k := range []string{"time", "integration", "account", "function", "operation", "outcome", "attempts", "duration_ms"} {
+			assert.Contains(t, line, k)
+		}
+		outcomes = append(outcomes, line["outcome"].(string))
+		assert.NotContains(t, l, "thread_x", "never parameter values")
+	}
+	assert.Equal(t, "ok", outcomes[0])
+	assert.Equal(t, "refused", outcomes[2])
+	assert.Equal(t, "ok", outcomes[3])
+	r = runCLI(t, context.Background(), nil, "run", "--fake", "--audit", "/nonexistent/dir/a.jsonl", "-e", "print(1)")
+	assert.Equal(t, ExitUsage, r.code)
+}

@@ -21,6 +21,7 @@ const (
 	ExitTimeout     = 5 // --timeout ended the script
 	ExitCredentials = 6 // an account's key is missing or cannot be read
 	ExitAccount     = 7 // a script, --account or KOSMO_<NAME>_ACCOUNT named an unknown account
+	ExitMemory      = 8 // --max-memory ended the script
 	ExitInterrupted = 130
 )
 
@@ -41,6 +42,8 @@ func exitCode(err error) int {
 	switch {
 	case err == nil:
 		return ExitOK
+	case errors.Is(err, luabridge.ErrMemoryLimit):
+		return ExitMemory
 	case errors.Is(err, errTimeout):
 		return ExitTimeout
 	case errors.Is(err, context.Canceled):

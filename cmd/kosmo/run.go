@@ -12,6 +12,7 @@ import (
 
 	"github.com/kosmo-run/kosmo"
 	"github.com/kosmo-run/kosmo/accounts"
+	"github.com/kosmo-run/kosmo/audit"
 	"github.com/kosmo-run/kosmo/integration"
 	"github.com/kosmo-run/kosmo/integration/openai/openaitest"
 )
@@ -25,6 +26,7 @@ type policyFlags struct {
 	readOnly bool
 	dryRun   bool
 	quiet    bool
+	audit    string
 }
 
 func (p *policyFlags) register(cmd *cobra.Command) {
@@ -33,6 +35,7 @@ func (p *policyFlags) register(cmd *cobra.Command) {
 	f.BoolVar(&p.readOnly, "read-only", false, "refuse every write operation before it is sent")
 	f.BoolVar(&p.dryRun, "dry-run", false, "validate write operations and return what would be sent, without sending")
 	f.BoolVarP(&p.quiet, "quiet", "q", false, "no progress spinner on standard error")
+	f.StringVar(&p.audit, "audit", "", "append one JSON line per call to FILE (no parameter values, no keys)")
 }
 
 type runOptions struct {
@@ -170,6 +173,13 @@ func (a *app) newHost(p *policyFlags, captureOutput bool) (*kosmo.Host, func(), 
 	if captureOutput {
 		stdout = nil
 	}
+	var auditLog *audit.Writer
+	if p.audit != "" {
+		if auditLog, err = audit.Open(p.audit); err != nil {
+			cleanup()
+			return nil, nil, usagef("--audit: %v", err)
+		}
+	}
 	spin := newSpinner(a.env.Stderr, a.env.terminal(a.env.Stderr) && !p.quiet && a.env.getenv("TERM") != "dumb")
 	host := kosmo.New(kosmo.Options{
 		Integrations: a.integrations,
@@ -178,9 +188,22 @@ func (a *app) newHost(p *policyFlags, captureOutput bool) (*kosmo.Host, func(), 
 		ReadOnly:     p.readOnly,
 		DryRun:       p.dryRun,
 		OnCallStart:  spin.start,
-		OnCall:       func(kosmo.Call) { spin.stop() },
+		OnCall: func(c kosmo.Call) {
+			spin.stop()
+			if auditLog != nil {
+				auditLog.OnCall(c)
+			}
+		},
 	})
-	return host, func() { spin.stop(); cleanup() }, nil
+	return host, func() {
+		spin.stop()
+		cleanup()
+		if auditLog != nil {
+			if err := auditLog.Close(); err != nil {
+				fmt.Fprintf(a.env.Stderr, "kosmo: audit log: %v\n", err)
+			}
+		}
+	}, nil
 }
 
 func chunkName(script string) string {

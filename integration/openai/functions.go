@@ -15,6 +15,9 @@ var (
 	audioFormats = []string{"mp3", "opus", "aac", "flac", "wav", "pcm"}
 	transcripts  = []string{"json", "text", "srt", "verbose_json", "vtt"}
 	purposes     = []string{"assistants", "assistants_output", "batch", "fine-tune", "vision", "user_data", "evals"}
+	// uploadable are the purposes a file can be uploaded with (the API's
+	// list; assistants_output files are made by the API, not uploaded).
+	uploadable = []string{"assistants", "batch", "fine-tune", "vision", "user_data", "evals"}
 )
 
 // str declares a string parameter; a required one must not be empty.
@@ -87,7 +90,8 @@ func functions() []*in.Function {
 					Description: "Text string or array of strings to embed.",
 					Or:          &in.Param{Type: in.TypeArray, MinLen: 1, MaxLen: 2048, Items: &in.Param{Type: in.TypeString, MinLen: 1}}},
 			},
-			Build: postJSON("/embeddings", false),
+			Build:  buildEmbedding,
+			Decode: decodeEmbedding,
 		},
 		{
 			Name:        "openai_create_image",
@@ -133,7 +137,7 @@ func functions() []*in.Function {
 				num("speed", in.TypeNumber, "Speed of speech (0.25 to 4.0). Default: 1.0.", 0.25, 4),
 				enum("response_format", "Audio format: `\"mp3\"`, `\"opus\"`, `\"aac\"`, `\"flac\"`, `\"wav\"`. Default: `\"mp3\"`.", false, audioFormats),
 			},
-			Build:  postJSON("/audio/speech", false),
+			Build:  postAudio("/audio/speech"),
 			Decode: decodeSpeech,
 		},
 		{
@@ -232,7 +236,7 @@ func functions() []*in.Function {
 			Params: []in.Param{
 				{Name: "file_content", Type: in.TypeString, Required: true, Base64: true, MinLen: 1, Description: "Base64-encoded file content."},
 				str("filename", "Filename with extension (e.g., `\"data.jsonl\"`, `\"document.txt\"`).", true),
-				enum("purpose", "Purpose of the file: `\"assistants\"`, `\"assistants_output\"`, `\"batch\"`, `\"fine-tune\"`, `\"vision\"`.", true, purposes),
+				enum("purpose", "Purpose of the file: `\"assistants\"`, `\"assistants_output\"`, `\"batch\"`, `\"fine-tune\"`, `\"vision\"`.", true, uploadable),
 			},
 			Build: buildUpload,
 		},

@@ -32,6 +32,19 @@ func postJSON(tmpl string, beta bool) func(in.Args) (*in.Request, error) {
 	}
 }
 
+// postAudio builds a POST whose answer is audio bytes, as the speech
+// endpoint sends them.
+func postAudio(tmpl string) func(in.Args) (*in.Request, error) {
+	build := postJSON(tmpl, false)
+	return func(args in.Args) (*in.Request, error) {
+		r, err := build(args)
+		if err == nil {
+			r.Header.Set("Accept", "application/octet-stream")
+		}
+		return r, err
+	}
+}
+
 // getList builds a GET with the arguments (less the path's) as the query.
 func getList(tmpl string, beta bool) func(in.Args) (*in.Request, error) {
 	return func(args in.Args) (*in.Request, error) {

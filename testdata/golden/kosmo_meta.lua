@@ -104,7 +104,7 @@
 ---@class kosmo.openai.OpenaiUploadFileParams
 ---@field file_content string Base64-encoded file content.
 ---@field filename string Filename with extension (e.g., "data.jsonl", "document.txt").
----@field purpose "assistants"|"assistants_output"|"batch"|"fine-tune"|"vision"|"user_data"|"evals" Purpose of the file: "assistants", "assistants_output", "batch", "fine-tune", "vision".
+---@field purpose "assistants"|"batch"|"fine-tune"|"vision"|"user_data"|"evals" Purpose of the file: "assistants", "assistants_output", "batch", "fine-tune", "vision".
 
 ---List files uploaded to OpenAI.
 ---@class kosmo.openai.OpenaiListFilesParams

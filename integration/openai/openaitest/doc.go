@@ -42,6 +42,8 @@
 // vtt transcriptions are text/plain; file purposes "evals" and
 // "assistants_output" are accepted although OpenAIFile's enum lacks them.
 //
-// Faults (status codes with headers, delays, connection resets, truncated
-// bodies) can be injected per method and path; see [Fault].
+// Faults (status codes with headers, delays, answers that never come,
+// connection resets, bodies that are truncated, trickle, are not JSON, are
+// oversized or echo the request's headers) can be injected per method, path,
+// model and request number; see [Fault].
 package openaitest

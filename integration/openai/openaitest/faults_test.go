@@ -2,10 +2,12 @@ package openaitest
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -210,4 +212,162 @@ func TestNoPanicOnHostileInput(t *testing.T) {
 	_, err := s.Client().Get(s.URL)
 	require.False(t, errors.Is(err, io.EOF))
 	ok(t, call(t, s, http.MethodGet, "/v1/models", nil, authHeaders()))
+}
+
+func TestFaultSelectsByModel(t *testing.T) {
+	s := newTestServer(t)
+	s.InjectFault(Fault{Model: "gpt-4o-mini", Status: http.StatusInternalServerError})
+	s.InjectFault(Fault{Model: "whisper-1", Status: http.StatusBadGateway})
+
+	ok(t, postJSON(t, s, "/v1/chat/completions", chatBody, authHeaders()))
+	mini := strings.Replace(chatBody, "gpt-4o", "gpt-4o-mini", 1)
+	assert.Equal(t, http.StatusInternalServerError, postJSON(t, s, "/v1/chat/completions", mini, authHeaders()).status)
+	ok(t, call(t, s, http.MethodGet, "/v1/models", nil, authHeaders()))
+
+	// The model of a multipart form counts too.
+	r := postForm(t, s, "/v1/audio/transcriptions", []formPart{field("model", "whisper-1"), {name: "file", filename: "a.wav", data: []byte("x")}}, authHeaders())
+	assert.Equal(t, http.StatusBadGateway, r.status)
+	assert.Equal(t, 2, s.FaultsApplied())
+}
+
+func TestFaultNthAndEvery(t *testing.T) {
+	statuses := func(s *Server, n int) []int {
+		out := make([]int, n)
+		for i := range out {
+			out[i] = call(t, s, http.MethodGet, "/v1/models", nil, authHeaders()).status
+		}
+		return out
+	}
+	tests := []struct {
+		name   string
+		faults []Fault
+		want   []int
+	}{
+		{"the third request only", []Fault{{Nth: 3, Times: 1, Status: 500}}, []int{200, 200, 500, 200, 200}},
+		{"every third from the second", []Fault{{Nth: 2, Every: 3, Status: 503}}, []int{200, 503, 200, 200, 503, 200, 200, 503}},
+		{"every second, twice", []Fault{{Every: 2, Times: 2, Status: 429}}, []int{429, 200, 429, 200, 200, 200}},
+		{"each fault counts every matching request", []Fault{{Times: 1, Status: 500}, {Nth: 2, Times: 1, Status: 502}}, []int{500, 502, 200}},
+		{"first due fault answers, the next waits", []Fault{{Nth: 2, Status: 500, Times: 1}, {Nth: 2, Status: 502, Times: 1}}, []int{200, 500, 502, 200}},
+		{"other paths are not counted", []Fault{{Path: "/v1/files", Nth: 1, Status: 500}}, []int{200, 200}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := newTestServer(t)
+			for _, f := range tt.faults {
+				s.InjectFault(f)
+			}
+			assert.Equal(t, tt.want, statuses(s, len(tt.want)))
+			faulted := 0
+			for _, st := range tt.want {
+				if st != 200 {
+					faulted++
+				}
+			}
+			assert.Equal(t, faulted, s.FaultsApplied())
+		})
+	}
+}
+
+func TestFaultHangUntilClientGivesUp(t *testing.T) {
+	s := newTestServer(t)
+	s.InjectFault(Fault{Path: "/v1/models", Hang: true})
+	ctx, cancel := context.WithTimeout(t.Context(), 100*time.Millisecond)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, s.BaseURL()+"/models", nil)
+	require.NoError(t, err)
+	start := time.Now()
+	res, err := s.Client().Do(req)
+	if err == nil {
+		res.Body.Close()
+	}
+	require.ErrorIs(t, err, context.DeadlineExceeded, "no status line ever came")
+	assert.Less(t, time.Since(start), 5*time.Second)
+
+	// Close ends a hanging request instead of waiting for it.
+	go func() {
+		if res, err := s.Client().Get(s.BaseURL() + "/models"); err == nil {
+			res.Body.Close()
+		}
+	}()
+	require.Eventually(t, func() bool { return len(s.Requests()) == 2 }, 5*time.Second, 5*time.Millisecond)
+	start = time.Now()
+	s.Close()
+	assert.Less(t, time.Since(start), 5*time.Second)
+}
+
+func TestFaultTrickle(t *testing.T) {
+	s := newTestServer(t)
+	s.InjectFault(Fault{Path: "/v1/models", Trickle: 160 * time.Millisecond, Times: 1})
+	start := time.Now()
+	r := call(t, s, http.MethodGet, "/v1/models", nil, authHeaders())
+	assert.GreaterOrEqual(t, time.Since(start), 160*time.Millisecond, "16 pieces, 10 ms apart")
+	ok(t, r)
+
+	// A client that gives up mid-body gets its headers, then a read error.
+	s.InjectFault(Fault{Path: "/v1/models", Trickle: time.Hour})
+	ctx, cancel := context.WithTimeout(t.Context(), 200*time.Millisecond)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, s.BaseURL()+"/models", nil)
+	require.NoError(t, err)
+	req.Header.Set("Authorization", "Bearer "+DefaultAPIKey)
+	res, err := s.Client().Do(req)
+	require.NoError(t, err, "the headers come at once")
+	defer res.Body.Close()
+	assert.Equal(t, http.StatusOK, res.StatusCode)
+	_, err = io.ReadAll(res.Body)
+	require.ErrorIs(t, err, context.DeadlineExceeded)
+}
+
+func TestFaultMalformed(t *testing.T) {
+	s := newTestServer(t)
+	s.InjectFault(Fault{Path: "/v1/models", Malformed: true, Times: 1})
+	r := call(t, s, http.MethodGet, "/v1/models", nil, authHeaders())
+	require.Equal(t, http.StatusOK, r.status)
+	assert.Equal(t, strconv.Itoa(len(r.body)), r.header.Get("Content-Length"))
+	assert.False(t, json.Valid(r.body), "the body must not parse: %s", r.body)
+	good := call(t, s, http.MethodGet, "/v1/models", nil, authHeaders())
+	assert.Equal(t, strings.TrimSpace(string(good.body)), string(r.body)+"}", "the answer minus its last byte")
+
+	s.InjectFault(Fault{Status: 500, Malformed: true, Times: 1})
+	r = call(t, s, http.MethodGet, "/v1/models", nil, authHeaders())
+	assert.Equal(t, 500, r.status)
+	assert.False(t, json.Valid(r.body))
+}
+
+func TestFaultOversize(t *testing.T) {
+	s := newTestServer(t)
+	s.InjectFault(Fault{Path: "/v1/models", Oversize: 3 << 20, Times: 1})
+	r := call(t, s, http.MethodGet, "/v1/models", nil, authHeaders())
+	require.Equal(t, http.StatusOK, r.status)
+	assert.GreaterOrEqual(t, len(r.body), 3<<20)
+	assert.True(t, json.Valid(r.body))
+
+	// A client that stops reading does not keep the handler busy.
+	s.InjectFault(Fault{Path: "/v1/models", Oversize: 1 << 40, Status: 500, Times: 1})
+	res, err := s.Client().Get(s.BaseURL() + "/models")
+	require.NoError(t, err)
+	assert.Equal(t, 500, res.StatusCode)
+	_, err = io.ReadFull(res.Body, make([]byte, 1<<20))
+	require.NoError(t, err)
+	require.NoError(t, res.Body.Close())
+	start := time.Now()
+	s.Close()
+	assert.Less(t, time.Since(start), 10*time.Second)
+}
+
+func TestFaultEchoHeaders(t *testing.T) {
+	s := newTestServer(t)
+	s.InjectFault(Fault{Path: "/v1/models", EchoHeaders: true, Times: 1})
+	r := call(t, s, http.MethodGet, "/v1/models", nil, authHeaders())
+	require.Equal(t, http.StatusBadRequest, r.status)
+	e := r.apiError(t)
+	assert.Contains(t, e["message"], "Authorization: Bearer "+DefaultAPIKey)
+	assert.Equal(t, "Bearer "+DefaultAPIKey, e["param"])
+	assert.Equal(t, DefaultAPIKey, e["code"])
+	assert.Contains(t, r.header.Get("x-request-id"), DefaultAPIKey)
+
+	s.InjectFault(Fault{Path: "/v1/models", EchoHeaders: true, Status: 200, Times: 1})
+	m := ok(t, call(t, s, http.MethodGet, "/v1/models", nil, authHeaders()))
+	assert.Equal(t, "echo", m["object"])
+	assert.Equal(t, "Bearer "+DefaultAPIKey, obj(t, m["headers"])["Authorization"])
 }

@@ -11,7 +11,7 @@ import (
 )
 
 // filePurposes are the purposes POST /v1/files accepts.
-var filePurposes = []string{"assistants", "assistants_output", "batch", "fine-tune", "vision", "user_data", "evals"}
+var filePurposes = []string{"assistants", "batch", "fine-tune", "vision", "user_data", "evals"}
 
 type fileObject struct {
 	ID        string `json:"id"`

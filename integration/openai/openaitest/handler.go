@@ -99,28 +99,12 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	r.Body = io.NopCloser(bytes.NewReader(body))
 
-	f, ok := h.faults.take(r)
+	f, ok := h.faults.take(r, body)
 	if !ok {
 		h.mux.ServeHTTP(w, r)
 		return
 	}
-	if !sleep(r.Context(), f.Delay) {
-		return
-	}
-	if f.Reset {
-		resetConnection(w)
-		return
-	}
-	if f.Truncate {
-		tw := &truncatingWriter{ResponseWriter: w}
-		defer tw.finish()
-		w = tw
-	}
-	if f.Status != 0 {
-		writeFault(w, f)
-		return
-	}
-	h.mux.ServeHTTP(w, r)
+	serveFault(w, r, f, h.mux)
 }
 
 // endpoint wraps a route with its access checks and error answering.

@@ -153,5 +153,9 @@ func (s *Server) InjectFault(f Fault) { s.handler.InjectFault(f) }
 // ClearFaults removes every injected fault.
 func (s *Server) ClearFaults() { s.handler.ClearFaults() }
 
+// FaultsApplied returns how many requests an injected fault has answered;
+// see [Handler.FaultsApplied].
+func (s *Server) FaultsApplied() int { return s.handler.FaultsApplied() }
+
 // File returns a copy of an uploaded file's content; see [Handler.File].
 func (s *Server) File(id string) ([]byte, bool) { return s.handler.File(id) }

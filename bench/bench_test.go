@@ -1,0 +1,320 @@
+package bench
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	oa "github.com/openai/openai-go/v3"
+	"github.com/openai/openai-go/v3/option"
+
+	"github.com/kosmo-run/kosmo/accounts"
+	"github.com/kosmo-run/kosmo/integration"
+	"github.com/kosmo-run/kosmo/integration/openai"
+	"github.com/kosmo-run/kosmo/luabridge"
+)
+
+// recorded holds the canned answers, recorded once per process.
+func recorded(b *testing.B) *Responses {
+	b.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	r, err := Record(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return r
+}
+
+func startServer(b *testing.B, r *Responses, floatsOnly bool) *Server {
+	b.Helper()
+	srv, err := NewServer(r, floatsOnly)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(srv.Close)
+	return srv
+}
+
+// newVM returns a kosmo VM whose default account uses baseURL.
+func newVM(b *testing.B, baseURL string) *luabridge.VM {
+	b.Helper()
+	vm := luabridge.New(luabridge.Options{
+		Integrations: []*integration.Integration{openai.New()},
+		Accounts: accounts.Config{"openai": {Default: "default", Accounts: []*integration.Account{
+			{Name: "default", Key: integration.NewSecret(APIKey), BaseURL: baseURL},
+		}}},
+		Client: integration.NewClient(),
+	})
+	b.Cleanup(vm.Close)
+	return vm
+}
+
+// runLua runs src, which loops N times over the call being measured.
+func runLua(b *testing.B, vm *luabridge.VM, src string) {
+	b.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	b.ResetTimer()
+	if _, err := vm.Run(ctx, "bench.lua", fmt.Sprintf(src, b.N)); err != nil {
+		b.Fatal(err)
+	}
+}
+
+func newSDK(baseURL string) oa.Client {
+	return oa.NewClient(option.WithBaseURL(baseURL+"/"), option.WithAPIKey(APIKey), option.WithHTTPClient(NewHTTPClient()))
+}
+
+// chatCompletion is the typed answer a Go program decodes.
+type chatCompletion struct {
+	ID      string `json:"id"`
+	Object  string `json:"object"`
+	Created int64  `json:"created"`
+	Model   string `json:"model"`
+	Choices []struct {
+		Index   int `json:"index"`
+		Message struct {
+			Role        string  `json:"role"`
+			Content     string  `json:"content"`
+			Refusal     *string `json:"refusal"`
+			Annotations []any   `json:"annotations"`
+		} `json:"message"`
+		Logprobs     any    `json:"logprobs"`
+		FinishReason string `json:"finish_reason"`
+	} `json:"choices"`
+	Usage struct {
+		PromptTokens        int            `json:"prompt_tokens"`
+		CompletionTokens    int            `json:"completion_tokens"`
+		TotalTokens         int            `json:"total_tokens"`
+		PromptTokensDetails map[string]int `json:"prompt_tokens_details"`
+		CompletionDetails   map[string]int `json:"completion_tokens_details"`
+	} `json:"usage"`
+	ServiceTier       string `json:"service_tier"`
+	SystemFingerprint string `json:"system_fingerprint"`
+}
+
+type chatMessage struct {
+	Role    string `json:"role"`
+	Content string `json:"content"`
+}
+
+type chatRequest struct {
+	Model       string        `json:"model"`
+	Messages    []chatMessage `json:"messages"`
+	Temperature float64       `json:"temperature"`
+	MaxTokens   int           `json:"max_tokens"`
+}
+
+// postJSON is the direct Go call: marshal, POST, check, decode.
+func postJSON(ctx context.Context, hc *http.Client, url string, in, out any) error {
+	body, err := json.Marshal(in)
+	if err != nil {
+		return err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Authorization", "Bearer "+APIKey)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := hc.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		data, _ := io.ReadAll(resp.Body)
+		return fmt.Errorf("status %d: %s", resp.StatusCode, data)
+	}
+	return json.NewDecoder(resp.Body).Decode(out)
+}
+
+const (
+	systemPrompt = "You are a helpful assistant."
+	userPrompt   = "Explain quantum computing in one sentence."
+)
+
+// BenchmarkChat is one openai_chat_completion from Lua through kosmo, the
+// same request made directly with net/http and encoding/json, and made with
+// openai-go's typed Chat.Completions.New, against one loopback server that
+// answers a realistic 1 KB completion.
+func BenchmarkChat(b *testing.B) {
+	r := &Responses{Chat: []byte(ChatResponse)}
+	srv := startServer(b, r, false)
+	ctx := context.Background()
+
+	b.Run("kosmo", func(b *testing.B) {
+		vm := newVM(b, srv.URL)
+		b.ReportAllocs()
+		runLua(b, vm, `
+local oa = app.integrations.openai
+local args = {
+  model = "gpt-4o",
+  messages = {
+    { role = "system", content = "`+systemPrompt+`" },
+    { role = "user", content = "`+userPrompt+`" },
+  },
+  temperature = 0.7,
+  max_tokens = 100,
+}
+for i = 1, %d do
+  local r = oa.openai_chat_completion(args)
+  assert(#r.choices[1].message.content > 0)
+end`)
+	})
+
+	b.Run("go", func(b *testing.B) {
+		hc := NewHTTPClient()
+		req := chatRequest{Model: "gpt-4o", Temperature: 0.7, MaxTokens: 100,
+			Messages: []chatMessage{{"system", systemPrompt}, {"user", userPrompt}}}
+		b.ReportAllocs()
+		for b.Loop() {
+			var out chatCompletion
+			if err := postJSON(ctx, hc, srv.URL+"/chat/completions", req, &out); err != nil {
+				b.Fatal(err)
+			}
+			if len(out.Choices[0].Message.Content) == 0 {
+				b.Fatal("no content")
+			}
+		}
+	})
+
+	b.Run("openai-go", func(b *testing.B) {
+		client := newSDK(srv.URL)
+		params := oa.ChatCompletionNewParams{
+			Model:       "gpt-4o",
+			Messages:    []oa.ChatCompletionMessageParamUnion{oa.SystemMessage(systemPrompt), oa.UserMessage(userPrompt)},
+			Temperature: oa.Float(0.7),
+			MaxTokens:   oa.Int(100),
+		}
+		b.ReportAllocs()
+		for b.Loop() {
+			out, err := client.Chat.Completions.New(ctx, params)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if len(out.Choices[0].Message.Content) == 0 {
+				b.Fatal("no content")
+			}
+		}
+	})
+}
+
+// embeddingList is the typed answer a Go program decodes.
+type embeddingList struct {
+	Object string `json:"object"`
+	Data   []struct {
+		Object    string    `json:"object"`
+		Index     int       `json:"index"`
+		Embedding []float64 `json:"embedding"`
+	} `json:"data"`
+	Model string `json:"model"`
+	Usage struct {
+		PromptTokens int `json:"prompt_tokens"`
+		TotalTokens  int `json:"total_tokens"`
+	} `json:"usage"`
+}
+
+// BenchmarkEmbeddings is 100 inputs of text-embedding-3-small into Lua
+// tables through kosmo (which asks for base64), the same into Lua from a
+// server that only answers floats (kosmo's JSON path), the Go baseline
+// decoding the float JSON into [][]float64, and openai-go.
+func BenchmarkEmbeddings(b *testing.B) {
+	r := recorded(b)
+	srv := startServer(b, r, false)
+	floats := startServer(b, r, true)
+	ctx := context.Background()
+	inputs := EmbeddingInputs()
+	quoted, err := json.Marshal(inputs)
+	if err != nil {
+		b.Fatal(err)
+	}
+	lua := `
+local inputs = json.decode('` + string(quoted) + `')
+for i = 1, %d do
+  local r = app.integrations.openai.openai_create_embedding({ model = "` + EmbeddingModel + `", input = inputs })
+  assert(#r.data == 100 and #r.data[100].embedding == 1536)
+end`
+
+	b.Run("kosmo", func(b *testing.B) {
+		vm := newVM(b, srv.URL)
+		b.ReportAllocs()
+		runLua(b, vm, lua)
+	})
+	b.Run("kosmo-float-json", func(b *testing.B) {
+		vm := newVM(b, floats.URL)
+		b.ReportAllocs()
+		runLua(b, vm, lua)
+	})
+	b.Run("go", func(b *testing.B) {
+		hc := NewHTTPClient()
+		req := map[string]any{"model": EmbeddingModel, "input": inputs}
+		b.ReportAllocs()
+		for b.Loop() {
+			var out embeddingList
+			if err := postJSON(ctx, hc, srv.URL+"/embeddings", req, &out); err != nil {
+				b.Fatal(err)
+			}
+			if len(out.Data) != 100 || len(out.Data[99].Embedding) != 1536 {
+				b.Fatal("wrong shape")
+			}
+		}
+	})
+	b.Run("openai-go", func(b *testing.B) {
+		client := newSDK(srv.URL)
+		params := oa.EmbeddingNewParams{Model: EmbeddingModel, Input: oa.EmbeddingNewParamsInputUnion{OfArrayOfStrings: inputs}}
+		b.ReportAllocs()
+		for b.Loop() {
+			out, err := client.Embeddings.New(ctx, params)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if len(out.Data) != 100 || len(out.Data[99].Embedding) != 1536 {
+				b.Fatal("wrong shape")
+			}
+		}
+	})
+}
+
+// BenchmarkStartProcess runs an empty script as a whole process: `kosmo run`
+// against the gopher-lua interpreter glua. run.sh builds both and names them
+// in KOSMO_BIN and GLUA_BIN; without them the benchmark is skipped.
+func BenchmarkStartProcess(b *testing.B) {
+	kosmo, glua := os.Getenv("KOSMO_BIN"), os.Getenv("GLUA_BIN")
+	if kosmo == "" || glua == "" {
+		b.Skip("KOSMO_BIN and GLUA_BIN name the binaries to start (run.sh sets them)")
+	}
+	dir := b.TempDir()
+	script := filepath.Join(dir, "empty.lua")
+	if err := os.WriteFile(script, nil, 0o600); err != nil {
+		b.Fatal(err)
+	}
+	// A clean environment: no key, no config file, nothing to find.
+	env := []string{"HOME=" + dir, "PATH=" + os.Getenv("PATH"), "XDG_CONFIG_HOME=" + dir}
+	for _, c := range []struct {
+		name string
+		argv []string
+	}{
+		{"kosmo", []string{kosmo, "run", script}},
+		{"glua", []string{glua, script}},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			for b.Loop() {
+				cmd := exec.Command(c.argv[0], c.argv[1:]...)
+				cmd.Env, cmd.Dir = env, dir
+				if out, err := cmd.CombinedOutput(); err != nil || len(strings.TrimSpace(string(out))) > 0 {
+					b.Fatalf("%s: %v %s", c.name, err, out)
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,185 @@
+//go:build conformance
+
+package conformance
+
+import (
+	"fmt"
+	"os"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/kosmo-run/kosmo/integration"
+	"github.com/kosmo-run/kosmo/integration/openai"
+)
+
+// TestConformance sends every case through kosmo to Prism and reports, per
+// function, whether every request was accepted and every response valid.
+// The cases of one function share nothing: each runs against a fresh fake.
+func TestConformance(t *testing.T) {
+	e := newEnv(t)
+	in := openai.New()
+	rep := newReport(in)
+
+	t.Run("requests", func(t *testing.T) {
+		for _, c := range requestCases() {
+			fn := fnByName(in, c.fn)
+			require.NotNil(t, fn, "no function %s", c.fn)
+			ok := t.Run(c.fn+"/"+c.name, func(t *testing.T) {
+				for _, p := range e.checkRequest(t, in, fn, c) {
+					t.Error(p)
+				}
+			})
+			rep.add(rep.requests, c.fn, ok, false)
+		}
+	})
+	t.Run("responses", func(t *testing.T) {
+		for _, c := range responseCases() {
+			require.NotNil(t, fnByName(in, c.fn), "no function %s", c.fn)
+			ok := t.Run(c.fn+"/"+c.name, func(t *testing.T) {
+				for _, p := range e.checkResponse(t, c) {
+					t.Error(p)
+				}
+			})
+			rep.add(rep.responses, c.fn, ok, c.deviation != nil)
+		}
+		for _, c := range errorCases() {
+			require.NotNil(t, fnByName(in, c.fn), "no function %s", c.fn)
+			ok := t.Run(c.fn+"/error "+c.name, func(t *testing.T) {
+				for _, p := range e.checkError(t, c) {
+					t.Error(p)
+				}
+			})
+			rep.add(rep.responses, c.fn, ok, false)
+		}
+	})
+	t.Run("oracle", func(t *testing.T) {
+		for _, c := range oracleCases() {
+			ok := t.Run(c.name, func(t *testing.T) {
+				for _, p := range e.checkOracle(t, c) {
+					t.Error(p)
+				}
+			})
+			rep.bites.count(ok)
+		}
+	})
+
+	// Every function has a full and a minimal request and a response case.
+	kinds := map[string][]coverage{}
+	for _, c := range requestCases() {
+		kinds[c.fn] = append(kinds[c.fn], c.kind)
+	}
+	for _, fn := range in.Functions {
+		if !slices.Contains(kinds[fn.Name], full) || !slices.Contains(kinds[fn.Name], minimal) {
+			t.Errorf("%s needs a full and a minimal request case", fn.Name)
+		}
+		if rep.responses[fn.Name].total == 0 {
+			t.Errorf("%s has no response case", fn.Name)
+		}
+	}
+
+	text := rep.String()
+	if e.report == "" {
+		t.Log("\n" + text)
+		return
+	}
+	require.NoError(t, os.WriteFile(e.report, []byte(text), 0o644))
+}
+
+// checkRequest runs a request case and returns every problem found.
+func (e *env) checkRequest(t *testing.T, in *integration.Integration, fn *integration.Function, c requestCase) []string {
+	to := proxy
+	before := setup(c.fn)
+	if toMock(c.fn) {
+		to, before = mock, ""
+	}
+	o := e.run(t, script{to: to, before: before, src: call(c.fn, c.args)})
+	var out []string
+	if len(o.Exchanges) == 0 {
+		return []string{fmt.Sprintf("nothing was sent: %v", o.Err)}
+	}
+	for _, x := range o.Exchanges {
+		out = append(out, requestProblems(x)...)
+	}
+	last, _ := o.last()
+	if o.Err != nil && len(out) == 0 && !responseRefused(last) {
+		// Not the oracle: the script itself failed, or the fake refused a
+		// request that the spec allows. (A response Prism refused after
+		// accepting the request is for the response cases to judge.)
+		out = append(out, fmt.Sprintf("the call failed: %v\nlast exchange: %v", o.Err, last))
+	}
+	if to == proxy {
+		out = append(out, forwardProblems(o)...)
+	}
+	return append(out, coverageProblems(in, fn, c.kind, last)...)
+}
+
+// report tallies the cases per function.
+type report struct {
+	fns                 []string
+	requests, responses map[string]*tally
+	bites               tally
+}
+
+type tally struct{ pass, total, deviations int }
+
+func (t *tally) count(ok bool) {
+	t.total++
+	if ok {
+		t.pass++
+	}
+}
+
+func (t *tally) ok() bool { return t.total > 0 && t.pass == t.total }
+
+func newReport(in *integration.Integration) *report {
+	r := &report{requests: map[string]*tally{}, responses: map[string]*tally{}}
+	for _, fn := range in.Functions {
+		r.fns = append(r.fns, fn.Name)
+		r.requests[fn.Name] = &tally{}
+		r.responses[fn.Name] = &tally{}
+	}
+	return r
+}
+
+func (r *report) add(m map[string]*tally, fn string, ok, deviation bool) {
+	m[fn].count(ok)
+	if deviation {
+		m[fn].deviations++
+	}
+}
+
+// String renders the per-function table and the totals.
+func (r *report) String() string {
+	var b strings.Builder
+	cell := func(t *tally) string {
+		s := "FAIL"
+		if t.ok() {
+			s = "ok"
+		}
+		s += fmt.Sprintf(" (%d/%d", t.pass, t.total)
+		if t.deviations > 0 {
+			s += fmt.Sprintf(", %d documented deviation", t.deviations)
+			if t.deviations > 1 {
+				s += "s"
+			}
+		}
+		return s + ")"
+	}
+	fmt.Fprintf(&b, "%-30s  %-24s  %s\n", "function", "request accepted", "response valid")
+	reqOK, respOK := 0, 0
+	for _, fn := range r.fns {
+		fmt.Fprintf(&b, "%-30s  %-24s  %s\n", fn, cell(r.requests[fn]), cell(r.responses[fn]))
+		if r.requests[fn].ok() {
+			reqOK++
+		}
+		if r.responses[fn].ok() {
+			respOK++
+		}
+	}
+	fmt.Fprintf(&b, "\nrequests accepted: %d/%d   responses valid: %d/%d   broken requests and responses caught: %d/%d\n",
+		reqOK, len(r.fns), respOK, len(r.fns), r.bites.pass, r.bites.total)
+	return b.String()
+}
