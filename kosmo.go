@@ -94,7 +94,7 @@ func LoadAccounts(src accounts.Sources, integrations ...*integration.Integration
 func (h *Host) Run(ctx context.Context, name, src string) (*Result, error) {
 	start := time.Now()
 	var (
-		out   bytes.Buffer
+		out   lockedBuffer
 		mu    sync.Mutex
 		calls []Call
 	)
@@ -126,7 +126,28 @@ func (h *Host) Run(ctx context.Context, name, src string) (*Result, error) {
 	vm := luabridge.New(vmOpts)
 	defer vm.Close()
 	values, err := vm.Run(ctx, name, src)
-	return &Result{Values: values, Output: out.String(), Calls: calls, Duration: time.Since(start)}, err
+	mu.Lock()
+	defer mu.Unlock()
+	return &Result{Values: values, Output: out.String(), Calls: append([]Call(nil), calls...), Duration: time.Since(start)}, err
+}
+
+// lockedBuffer is a buffer that a script abandoned by Run (stuck in Go code
+// past its deadline) may still write to while Run reads it.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
 
 // ReadDoc returns a reference page, as lua_read_doc does.

@@ -2,17 +2,20 @@
 # run.sh runs kosmo's four benchmarks (per-call overhead, large responses,
 # start-up, concurrency) and prints the table of ratios.
 #
-#   bash bench/run.sh               # 6 rounds
-#   ROUNDS=10 bash bench/run.sh     # more rounds, tighter medians
-#   BENCH_OUT=dir bash bench/run.sh # keep the raw results in dir
+#   bash bench/run.sh                  # 10 rounds of 0.5 s per benchmark
+#   ROUNDS=20 BENCHTIME=1s bash bench/run.sh
+#   BENCH_OUT=dir bash bench/run.sh    # keep the raw results in dir
 #
 # Every round runs every benchmark once, contender after contender, so that
-# each ratio compares figures taken moments apart; the table gives the
-# median of each ratio over the rounds, and benchstat the spread.
+# each ratio compares figures taken moments apart (on a machine shared with
+# other work, load changes from second to second); the table gives the
+# median of each ratio over the rounds and its range, benchstat the spread
+# of each figure.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
-rounds=${ROUNDS:-6}
+rounds=${ROUNDS:-10}
+benchtime=${BENCHTIME:-500ms}
 if [[ -n "${BENCH_OUT:-}" ]]; then
 	out=$BENCH_OUT
 else
@@ -33,9 +36,9 @@ export KOSMO_BIN="$bin/kosmo" GLUA_BIN="$bin/glua"
 for r in $(seq 1 "$rounds"); do
 	echo "round $r of $rounds …" >&2
 	f="$out/round-$r.txt"
-	"$bin/bench.test" -test.run '^$' -test.bench . -test.benchmem >"$f"
-	"$bin/luabridge.test" -test.run '^$' -test.bench 'Decode/embeddings|NewVM' -test.benchmem >>"$f"
-	"$bin/kosmo.test" -test.run '^$' -test.bench 'Concurrency|IdleVM' -test.benchmem -test.benchtime 8x >>"$f"
+	"$bin/bench.test" -test.run '^$' -test.bench . -test.benchmem -test.benchtime "$benchtime" >"$f"
+	"$bin/luabridge.test" -test.run '^$' -test.bench 'Decode/embeddings|NewVM' -test.benchmem -test.benchtime "$benchtime" >>"$f"
+	"$bin/kosmo.test" -test.run '^$' -test.bench 'Concurrency|IdleVM' -test.benchmem -test.benchtime 4x >>"$f"
 done
 
 echo

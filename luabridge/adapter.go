@@ -94,6 +94,9 @@ func (vm *VM) checkArgs(L *lua.LState, in *integration.Integration, fn *integrat
 	if !ok {
 		vm.usageError(fn.Name, account, "table argument expected, got "+first.Type().String())
 	}
+	if n, b := expandedSize(L, t); n*2+b > float64(vm.g.lim.MaxString) {
+		vm.usageError(fn.Name, account, fmt.Sprintf("the argument is too large to send (%.0f bytes written out)", n*2+b))
+	}
 	top := &integration.Param{Type: integration.TypeObject, Fields: fn.Params}
 	v, err := vm.conv.toGo(t, shape{top}, "", 0)
 	if err != nil {

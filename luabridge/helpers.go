@@ -100,7 +100,13 @@ func marshalJSON(v any) ([]byte, error) {
 }
 
 func (vm *VM) jsonDecode(L *lua.LState) int {
+	checkContext(L)
 	s := L.CheckString(1)
+	// Decoding can multiply memory many times over ("[[],[],…]"): the input
+	// is held to a fraction of the string limit.
+	if len(s) > vm.g.lim.MaxString/8 {
+		L.RaiseError("json.decode: the text is %d bytes, more than the limit of %d", len(s), vm.g.lim.MaxString/8)
+	}
 	v, err := decodeJSON(L, []byte(s), vm.conv.null)
 	if err != nil {
 		L.RaiseError("json.decode: invalid JSON: %s", jsonErrorText(err))

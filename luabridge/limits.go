@@ -61,7 +61,7 @@ type Limits struct {
 	// MaxMemory stops the script when the process's Go heap (live and
 	// unswept objects) and goroutine stacks exceed it, in bytes; 0 means no
 	// limit. It is sampled every 10 ms, and one Lua instruction can allocate
-	// past it before the script stops (see docs/reliability-sandbox.md). The
+	// past it before the script stops (see docs/reliability.md). The
 	// whole process is measured: scripts running at once share the limit.
 	MaxMemory int64
 	// MaxSource is the largest script, in bytes.

@@ -72,7 +72,7 @@ func (a *app) call(ctx context.Context, opts *callOptions) error {
 	if err != nil {
 		return err
 	}
-	host, cleanup, err := a.newHost(&opts.policyFlags, false)
+	host, cleanup, err := a.newHost(&opts.policyFlags, false, nil)
 	if err != nil {
 		return err
 	}

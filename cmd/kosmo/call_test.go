@@ -304,3 +304,29 @@ func TestAuditLog(t *testing.T) {
 	r = runCLI(t, context.Background(), nil, "run", "--fake", "--audit", "/nonexistent/dir/a.jsonl", "-e", "print(1)")
 	assert.Equal(t, ExitUsage, r.code)
 }
+
+func TestRunLimitsAndGrants(t *testing.T) {
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "note.txt"), []byte("granted text"), 0o600))
+	r := runCLI(t, context.Background(), nil, "run", "--fake", "--allow-read", dir, "-e", `print(fs.read("`+filepath.Join(dir, "note.txt")+`"))`)
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Equal(t, "granted text\n", r.stdout)
+
+	r = runCLI(t, context.Background(), nil, "run", "--fake", "-e", `print(fs.read("/etc/hostname"))`)
+	assert.Equal(t, ExitScript, r.code)
+	assert.Contains(t, r.stderr, "--allow-read")
+
+	r = runCLI(t, context.Background(), nil, "run", "--fake", "--max-memory", "64MiB", "-e",
+		`local t = {} for i = 1, 1e8 do t[i] = ("x"):rep(64) .. i end`)
+	assert.Equal(t, ExitMemory, r.code, r.stderr)
+
+	start := time.Now()
+	r = runCLI(t, context.Background(), nil, "run", "--fake", "--timeout", "10s", "-e",
+		`local t = {} for i = 1, 28 do t = {t, t} end app.integrations.openai.openai_create_embedding{model = "text-embedding-3-small", input = t}`)
+	assert.Equal(t, ExitScript, r.code)
+	assert.Contains(t, r.stderr, "too large to send")
+	assert.Less(t, time.Since(start), 8*time.Second, "refused before it is written out")
+
+	r = runCLI(t, context.Background(), nil, "run", "--allow-read", "/nonexistent-dir", "-e", "print(1)")
+	assert.Equal(t, ExitUsage, r.code)
+}

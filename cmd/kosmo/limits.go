@@ -54,6 +54,18 @@ func (l *limitFlags) apply(opts *luabridge.Options, workDir string) error {
 	return err
 }
 
+// configure checks the flags once and returns the function that gives
+// every VM the limits and grants, for kosmo.Options.Configure.
+func (l *limitFlags) configure(workDir string) (func(*luabridge.Options), error) {
+	var checked luabridge.Options
+	if err := l.apply(&checked, workDir); err != nil {
+		return nil, err
+	}
+	return func(o *luabridge.Options) {
+		o.Limits, o.Files = checked.Limits, checked.Files
+	}, nil
+}
+
 func grantDirs(flag string, dirs []string, workDir string) ([]string, error) {
 	out := make([]string, 0, len(dirs))
 	for _, d := range dirs {

@@ -87,8 +87,20 @@ func TestLimitFlagsFillOptions(t *testing.T) {
 		})
 	}
 	cmd := &cobra.Command{Use: "run"}
-	addLimitFlags(cmd)
+	lf := addLimitFlags(cmd)
 	assert.Error(t, cmd.ParseFlags([]string{"--max-memory=lots"}), "a bad size is a flag error (exit 2)")
+
+	require.NoError(t, cmd.ParseFlags([]string{"--max-memory=64MiB", "--allow-read=in"}))
+	configure, err := lf.configure(work)
+	require.NoError(t, err)
+	opts := luabridge.Options{ReadOnly: true}
+	configure(&opts)
+	assert.True(t, opts.ReadOnly, "configure keeps the other options")
+	assert.Equal(t, int64(64<<20), opts.Limits.MaxMemory)
+	assert.Equal(t, []string{filepath.Join(work, "in")}, opts.Files.Read)
+	require.NoError(t, cmd.ParseFlags([]string{"--allow-write=nope"}))
+	_, err = lf.configure(work)
+	assert.Equal(t, ExitUsage, exitCode(err))
 }
 
 // runLimited runs a script the way run.go does once the limit flags are

@@ -44,7 +44,7 @@ marked readOnlyHint. Write functions are offered only with --allow-write.`,
 
 func (a *app) serveMCP(ctx context.Context, p *policyFlags, allowWrite bool) error {
 	p.quiet = true // standard output is the protocol
-	host, cleanup, err := a.newHost(p, true)
+	host, cleanup, err := a.newHost(p, true, nil)
 	if err != nil {
 		return err
 	}

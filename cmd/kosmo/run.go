@@ -15,6 +15,7 @@ import (
 	"github.com/kosmo-run/kosmo/audit"
 	"github.com/kosmo-run/kosmo/integration"
 	"github.com/kosmo-run/kosmo/integration/openai/openaitest"
+	"github.com/kosmo-run/kosmo/luabridge"
 )
 
 // DefaultTimeout is the wall-clock limit of a script unless --timeout says.
@@ -40,6 +41,7 @@ func (p *policyFlags) register(cmd *cobra.Command) {
 
 type runOptions struct {
 	policyFlags
+	limits  *limitFlags
 	script  string
 	eval    string
 	timeout time.Duration
@@ -75,6 +77,7 @@ func (a *app) newRunCmd() *cobra.Command {
 		},
 	}
 	opts.policyFlags.register(cmd)
+	opts.limits = addLimitFlags(cmd)
 	f := cmd.Flags()
 	f.StringVarP(&opts.eval, "eval", "e", "", "run this Lua code instead of a script file")
 	f.DurationVar(&opts.timeout, "timeout", DefaultTimeout, "wall-clock limit for the whole script, calls included (0: none)")
@@ -111,7 +114,11 @@ func (a *app) run(ctx context.Context, opts *runOptions) error {
 		}
 		name = chunkName(opts.script)
 	}
-	host, cleanup, err := a.newHost(&opts.policyFlags, opts.asJSON)
+	configure, err := opts.limits.configure(a.env.WorkDir)
+	if err != nil {
+		return err
+	}
+	host, cleanup, err := a.newHost(&opts.policyFlags, opts.asJSON, configure)
 	if err != nil {
 		return err
 	}
@@ -157,8 +164,9 @@ func viewCalls(calls []kosmo.Call) []callView {
 }
 
 // newHost loads the accounts (pointing them at a fake when asked) and builds
-// the host with the policy flags; cleanup stops what it started.
-func (a *app) newHost(p *policyFlags, captureOutput bool) (*kosmo.Host, func(), error) {
+// the host with the policy flags and, for scripts, configure (limits and
+// grants; nil for none); cleanup stops what it started.
+func (a *app) newHost(p *policyFlags, captureOutput bool, configure func(*luabridge.Options)) (*kosmo.Host, func(), error) {
 	cfg, err := a.loadAccounts(p.fake)
 	if err != nil {
 		return nil, nil, err
@@ -188,6 +196,7 @@ func (a *app) newHost(p *policyFlags, captureOutput bool) (*kosmo.Host, func(), 
 		ReadOnly:     p.readOnly,
 		DryRun:       p.dryRun,
 		OnCallStart:  spin.start,
+		Configure:    configure,
 		OnCall: func(c kosmo.Call) {
 			spin.stop()
 			if auditLog != nil {

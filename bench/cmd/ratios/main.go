@@ -162,8 +162,8 @@ func run(w io.Writer, files []string) error {
 		}
 		rounds = append(rounds, r)
 	}
-	fmt.Fprintf(w, "| benchmark | ratio | median (of %d rounds) | goal | met | measurements (medians) |\n", len(rounds))
-	fmt.Fprintln(w, "|---|---|---|---|---|---|")
+	fmt.Fprintf(w, "| benchmark | ratio | median of %d rounds | range | goal | met | measurements (medians) |\n", len(rounds))
+	fmt.Fprintln(w, "|---|---|---|---|---|---|---|")
 	for _, rw := range rows() {
 		var vs []float64
 		for _, r := range rounds {
@@ -172,7 +172,7 @@ func run(w io.Writer, files []string) error {
 			}
 		}
 		if len(vs) == 0 {
-			fmt.Fprintf(w, "| %s | %s | not measured | %s | | |\n", rw.bench, rw.what, rw.goal)
+			fmt.Fprintf(w, "| %s | %s | not measured | | %s | | |\n", rw.bench, rw.what, rw.goal)
 			continue
 		}
 		v := median(vs)
@@ -183,7 +183,8 @@ func run(w io.Writer, files []string) error {
 				met = "yes"
 			}
 		}
-		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s |\n", rw.bench, rw.what, rw.show(v), rw.goal, met, details(rounds, rw.detail))
+		spread := rw.show(slices.Min(vs)) + "–" + rw.show(slices.Max(vs))
+		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %s |\n", rw.bench, rw.what, rw.show(v), spread, rw.goal, met, details(rounds, rw.detail))
 	}
 	return nil
 }

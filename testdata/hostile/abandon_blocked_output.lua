@@ -1,0 +1,9 @@
+-- class: time
+-- tries: a print to an output that never returns: Go code that no context reaches
+-- stdout: blocking
+-- timeout: 300ms
+-- abandon: 500ms
+-- want: timeout
+-- text: was abandoned
+-- within: 5s
+print("never written")

@@ -1,0 +1,7 @@
+-- class: fs
+-- tries: reading a FIFO with no writer (an open that would wait forever)
+-- fs: read
+-- want: error
+-- text: not a regular file
+-- within: 5s
+return fs.read("pipe")

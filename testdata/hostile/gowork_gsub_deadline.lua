@@ -1,0 +1,7 @@
+-- class: go-work
+-- tries: backtracking in gsub with no step budget
+-- pattern-steps: -1
+-- want: timeout
+-- timeout: 300ms
+-- within: 5s
+string.gsub(string.rep("a", 400), ".-.-.-.-b", "")

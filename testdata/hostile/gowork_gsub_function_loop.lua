@@ -1,0 +1,6 @@
+-- class: go-work
+-- tries: a gsub replacement function that loops
+-- want: timeout
+-- timeout: 300ms
+-- within: 5s
+string.gsub("abc", "%w", function() while true do end end)

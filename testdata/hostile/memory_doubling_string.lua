@@ -1,0 +1,9 @@
+-- class: memory
+-- tries: `s = s .. s` towards 512 MiB (1 GiB with its garbage)
+-- max-memory: 128MiB
+-- want: memory
+-- peak-below: 1024MiB
+-- within: 20s
+local s = "x"
+for i = 1, 29 do s = s .. s end
+return #s

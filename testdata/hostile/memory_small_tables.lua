@@ -1,0 +1,9 @@
+-- class: memory
+-- tries: ten million small tables
+-- max-memory: 128MiB
+-- want: memory
+-- peak-below: 512MiB
+-- within: 30s
+local t = {}
+for i = 1, 10000000 do t[i] = {i} end
+return "not stopped"

@@ -1,0 +1,7 @@
+-- class: network
+-- tries: Ctrl-C in the middle of an HTTP call that takes a minute
+-- fault: delay
+-- cancel: 300ms
+-- want: interrupted
+-- within: 3s
+return app.integrations.openai.openai_list_models()
