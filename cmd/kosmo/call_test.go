@@ -18,10 +18,7 @@ import (
 // runWithStdin runs the CLI with standard input.
 func runWithStdin(t *testing.T, stdin string, args ...string) result {
 	t.Helper()
-	var out, errOut strings.Builder
-	code := Main(context.Background(), args, Env{Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errOut,
-		Getenv: func(string) string { return "" }, HomeDir: t.TempDir(), WorkDir: t.TempDir()})
-	return result{code, out.String(), errOut.String()}
+	return runCLIWithStdin(t, context.Background(), nil, stdin, args...)
 }
 
 func TestCallArguments(t *testing.T) {

@@ -28,9 +28,15 @@ type result struct {
 // a temporary HOME and working directory, and no standard input.
 func runCLI(t *testing.T, ctx context.Context, vars map[string]string, args ...string) result {
 	t.Helper()
+	return runCLIWithStdin(t, ctx, vars, "", args...)
+}
+
+// runCLIWithStdin is runCLI with stdin as standard input.
+func runCLIWithStdin(t *testing.T, ctx context.Context, vars map[string]string, stdin string, args ...string) result {
+	t.Helper()
 	var out, errOut bytes.Buffer
 	env := Env{
-		Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errOut,
+		Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errOut,
 		Getenv:  func(k string) string { return vars[k] },
 		HomeDir: t.TempDir(), WorkDir: t.TempDir(),
 	}

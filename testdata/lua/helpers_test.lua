@@ -31,7 +31,6 @@ function TestDumpReturnsItsArgument()
 end
 
 function TestSleep()
-  local t0 = os.clock()
   sleep(0.01)
   sleep(0)
   fails(sleep, -1, "non-negative")
