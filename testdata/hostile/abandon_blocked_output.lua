@@ -5,5 +5,4 @@
 -- abandon: 500ms
 -- want: timeout
 -- text: was abandoned
--- within: 5s
 print("never written")

@@ -3,5 +3,4 @@
 -- fs: read
 -- want: error
 -- text: not a regular file
--- within: 5s
 return fs.read("pipe")

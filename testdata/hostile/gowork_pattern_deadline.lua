@@ -3,5 +3,4 @@
 -- pattern-steps: -1
 -- want: timeout
 -- timeout: 300ms
--- within: 5s
 return string.find(string.rep("a", 400), ".-.-.-.-b")

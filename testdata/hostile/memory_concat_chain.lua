@@ -3,7 +3,6 @@
 -- max-memory: 128MiB
 -- want: memory
 -- peak-below: 896MiB
--- within: 20s
 local s = string.rep("x", 24 * 2^20)
 local r = s..s..s..s..s..s..s..s..s..s..s..s..s..s..s..s..s..s..s..s..s..s..s..s..s..s..s..s..s..s..s..s..s..s..s..s..s..s..s..s
 return #r

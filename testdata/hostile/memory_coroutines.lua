@@ -3,7 +3,6 @@
 -- max-memory: 128MiB
 -- want: memory
 -- peak-below: 1024MiB
--- within: 20s
 local all = {}
 for i = 1, 20000 do
   local co = coroutine.create(function() coroutine.yield() end)

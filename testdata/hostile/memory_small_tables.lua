@@ -3,7 +3,6 @@
 -- max-memory: 128MiB
 -- want: memory
 -- peak-below: 512MiB
--- within: 30s
 local t = {}
 for i = 1, 10000000 do t[i] = {i} end
 return "not stopped"

@@ -3,5 +3,4 @@
 -- fault: delay
 -- cancel: 300ms
 -- want: interrupted
--- within: 3s
 return app.integrations.openai.openai_list_models()

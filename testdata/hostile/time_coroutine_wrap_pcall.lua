@@ -2,7 +2,6 @@
 -- tries: a wrapped coroutine that catches the stop and yields forever
 -- want: timeout
 -- timeout: 300ms
--- within: 5s
 local gen = coroutine.wrap(function()
   while true do pcall(function() while true do end end) coroutine.yield(1) end
 end)
