@@ -82,39 +82,30 @@ func (h *Host) Call(ctx context.Context, function, account string, args map[stri
 		return nil, err
 	}
 	policy := integration.Policy{ReadOnly: h.opts.ReadOnly, DryRun: h.opts.DryRun}
-	notify := func(info integration.CallInfo, err error) {
-		if h.opts.OnCall != nil {
-			info.Integration, info.Function, info.Account, info.Operation = in.Name, fn.Name, acct.Name, fn.Operation
-			h.opts.OnCall(Call{CallInfo: info, Err: err})
-		}
-	}
-	if err := policy.Check(fn, acct); err != nil {
-		notify(integration.CallInfo{}, err)
-		return nil, err
-	}
-	if policy.Intercepts(fn) {
-		plan, err := integration.DryRun(in, fn, acct, valid)
-		notify(integration.CallInfo{DryRun: err == nil}, err)
-		if err != nil {
-			return nil, err
-		}
-		res.Data, err = json.Marshal(plan)
-		res.Duration = time.Since(start)
-		return res, err
-	}
-	if h.opts.OnCallStart != nil {
+	if h.opts.OnCallStart != nil && policy.Check(fn, acct) == nil && !policy.Intercepts(fn) {
 		h.opts.OnCallStart(fn.Name, acct.Name)
 	}
-	out, info, err := h.opts.Client.Invoke(ctx, in, fn, acct, valid)
+	caller := integration.Caller{Client: h.opts.Client, Store: h.store, Policy: policy}
+	out, info, err := caller.Call(ctx, in, fn, acct, valid)
 	res.Call = Call{CallInfo: info, Err: err}
 	if h.opts.OnCall != nil {
 		h.opts.OnCall(res.Call)
 	}
 	res.Duration = time.Since(start)
+	var (
+		pe *integration.PolicyError
+		ve *integration.ValidationError
+	)
+	if errors.As(err, &pe) || errors.As(err, &ve) {
+		return nil, err // refused before anything was sent
+	}
 	if err != nil {
 		return res, err
 	}
-	if out.JSON != nil { // Invoke has checked that it is JSON
+	if info.DryRun {
+		res.Call = Call{}
+	}
+	if out.JSON != nil { // the caller has checked that it is JSON
 		res.Data = out.JSON
 		return res, nil
 	}

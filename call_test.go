@@ -64,11 +64,30 @@ func TestHostCallErrors(t *testing.T) {
 
 func TestHostCallDryRun(t *testing.T) {
 	host, fake := fakeHost(t, kosmo.Options{DryRun: true})
-	res, err := host.Call(context.Background(), "openai.openai_create_assistant", "", map[string]any{"model": "gpt-4o"})
+	res, err := host.Call(context.Background(), "openai.openai_create_thread", "", map[string]any{
+		"messages": []any{map[string]any{"role": "user", "content": "Hi"}}})
 	require.NoError(t, err)
 	var plan map[string]any
 	require.NoError(t, json.Unmarshal(res.Data, &plan))
 	assert.Equal(t, true, plan["dry_run"])
 	assert.Equal(t, "POST", plan["method"])
+	assert.Equal(t, fake.BaseURL()+"/conversations", plan["url"])
+	assert.Len(t, plan["requests"], 1)
+
+	res, err = host.Call(context.Background(), "openai.openai_create_assistant", "", map[string]any{"model": "gpt-4o"})
+	require.NoError(t, err)
+	require.NoError(t, json.Unmarshal(res.Data, &plan))
+	assert.Equal(t, []any{}, plan["requests"], "an assistant is kept by kosmo: no request")
+	assert.Len(t, plan["store"], 1)
 	assert.Empty(t, fake.Requests())
+	assert.Equal(t, 0, countAssistants(t, host), "a dry run stores nothing")
+}
+
+func countAssistants(t *testing.T, host *kosmo.Host) int {
+	t.Helper()
+	res, err := host.Call(context.Background(), "openai.openai_list_assistants", "", nil)
+	require.NoError(t, err)
+	var list struct{ Data []any }
+	require.NoError(t, json.Unmarshal(res.Data, &list))
+	return len(list.Data)
 }

@@ -54,4 +54,6 @@ func ExampleHost_ReadDoc() {
 	// ### Parameters
 	//
 	// *No parameters required.*
+	//
+	// **Today:** `GET /v1/models`.
 }

@@ -18,6 +18,8 @@ import (
 	"github.com/kosmo-run/kosmo/integration"
 	"github.com/kosmo-run/kosmo/integration/openai"
 	"github.com/kosmo-run/kosmo/luabridge"
+	"github.com/kosmo-run/kosmo/store"
+	"github.com/kosmo-run/kosmo/store/sqlite"
 )
 
 // Options configure a Host. The zero value gives the OpenAI integration with
@@ -42,6 +44,12 @@ type Options struct {
 	OnCallStart func(function, account string)
 	// Configure, when set, adjusts the options of every VM (limits, grants).
 	Configure func(*luabridge.Options)
+	// Store keeps what functions keep on the host's side: OpenAI's
+	// assistants, since OpenAI no longer does. Nil gives the Host its own
+	// in-memory store, opened on first use, whose objects live as long as
+	// the Host; the kosmo CLI passes a SQLite file under the XDG data
+	// directory (store/sqlite).
+	Store store.Store
 }
 
 // Call describes one integration call; it holds no argument values and no
@@ -62,8 +70,9 @@ type Result struct {
 
 // Host runs scripts. It is immutable after New and safe for concurrent use.
 type Host struct {
-	opts Options
-	docs *docs.Library
+	opts  Options
+	docs  *docs.Library
+	store store.Store
 }
 
 // New builds a Host.
@@ -74,7 +83,20 @@ func New(opts Options) *Host {
 	if opts.Client == nil {
 		opts.Client = integration.NewClient()
 	}
-	return &Host{opts: opts, docs: docs.New(opts.Integrations...)}
+	h := &Host{opts: opts, docs: docs.New(opts.Integrations...), store: opts.Store}
+	if h.store == nil {
+		h.store = store.Lazy(func(ctx context.Context) (store.Store, error) { return sqlite.Open(ctx, ":memory:") })
+	}
+	return h
+}
+
+// Close releases what the Host opened itself (its in-memory store); a Store
+// given in Options is the caller's to close.
+func (h *Host) Close() error {
+	if h.opts.Store == nil {
+		return h.store.Close()
+	}
+	return nil
 }
 
 // LoadAccounts reads accounts the way the kosmo CLI does: the config file
@@ -119,6 +141,7 @@ func (h *Host) Run(ctx context.Context, name, src string) (*Result, error) {
 			}
 		},
 		OnCallStart: h.opts.OnCallStart,
+		Store:       h.store,
 	}
 	if h.opts.Configure != nil {
 		h.opts.Configure(&vmOpts)

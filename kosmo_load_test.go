@@ -40,8 +40,8 @@ local calls = {
   function() return oa.openai_list_models() end,
   function() return oa.openai_chat_completion{ model = "gpt-4o", messages = { { role = "user", content = "hi %d" } }, max_tokens = 5 } end,
   function() return oa.openai_create_embedding{ model = "text-embedding-3-small", input = "x" } end,
-  function() return oa.openai_create_assistant{ model = "gpt-4o", name = "load %d" } end,
-  function() return oa.openai_list_assistants{ limit = 2 } end,
+  function() return oa.openai_upload_file{ file_content = base64.encode("load %d"), filename = "load.txt", purpose = "batch" } end,
+  function() return oa.openai_list_files{ limit = 2 } end,
   function() return oa.openai_create_thread{} end,
 }
 local ok_n, err_n, bad = 0, 0, {}

@@ -99,6 +99,19 @@ func (e *ConfigError) Unwrap() error { return e.Err }
 // fileConfig is the config file's schema.
 type fileConfig struct {
 	Integrations map[string]integrationConfig `mapstructure:"integrations"`
+	// Store is where the host keeps its state (a file path).
+	Store string `mapstructure:"store"`
+}
+
+// Loaded is everything the configuration says.
+type Loaded struct {
+	// Accounts per integration.
+	Accounts Config
+	// File is the config file read, "" when none.
+	File string
+	// Store is where the host keeps its state: $KOSMO_STORE, else the
+	// file's store key ("~/" expanded), else "" for the default place.
+	Store string
 }
 
 type integrationConfig struct {
@@ -116,7 +129,13 @@ type accountConfig struct {
 	Timeout      string `mapstructure:"timeout"`
 	MaxRetries   *int   `mapstructure:"max_retries"`
 	ReadOnly     bool   `mapstructure:"read_only"`
+	// Settings are the other keys: the integration's own settings
+	// (integration.Setting), checked against what it declares.
+	Settings map[string]any `mapstructure:",remain"`
 }
+
+// commonKeys are the account keys every integration has.
+var commonKeys = []string{"api_key", "api_key_env", "api_key_file", "base_url", "organization", "project", "timeout", "max_retries", "read_only"}
 
 var accountName = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
 
@@ -166,20 +185,35 @@ func FindConfig(src Sources) (string, error) {
 // account's settings, or make a "default" account when the file has none;
 // KOSMO_<INTEGRATION>_ACCOUNT and then --account choose the default.
 func Load(src Sources, integrations []*integration.Integration) (Config, string, error) {
+	l, err := LoadAll(src, integrations)
+	return l.Accounts, l.File, err
+}
+
+// LoadAll is Load, with the host settings of the config file too.
+func LoadAll(src Sources, integrations []*integration.Integration) (Loaded, error) {
+	cfg, file, fc, err := load(src, integrations)
+	l := Loaded{Accounts: cfg, File: file, Store: expandHome(fc.Store, src.HomeDir)}
+	if v := src.getenv("KOSMO_STORE"); v != "" {
+		l.Store = v
+	}
+	return l, err
+}
+
+func load(src Sources, integrations []*integration.Integration) (Config, string, fileConfig, error) {
 	file, err := FindConfig(src)
 	if err != nil {
-		return nil, "", err
+		return nil, "", fileConfig{}, err
 	}
 	var fc fileConfig
 	if file != "" {
 		v := viper.New()
 		v.SetConfigFile(file)
 		if err := v.ReadInConfig(); err != nil {
-			return nil, file, &ConfigError{File: file, Err: errors.New(cleanViperError(err))}
+			return nil, file, fc, &ConfigError{File: file, Err: errors.New(cleanViperError(err))}
 		}
 		strict := func(c *mapstructure.DecoderConfig) { c.WeaklyTypedInput = false }
 		if err := v.UnmarshalExact(&fc, strict); err != nil {
-			return nil, file, &ConfigError{File: file, Err: errors.New(cleanViperError(err))}
+			return nil, file, fc, &ConfigError{File: file, Err: errors.New(cleanViperError(err))}
 		}
 	}
 	known := map[string]*integration.Integration{}
@@ -188,18 +222,18 @@ func Load(src Sources, integrations []*integration.Integration) (Config, string,
 	}
 	for name := range fc.Integrations {
 		if known[name] == nil {
-			return nil, file, &ConfigError{File: file, Err: fmt.Errorf("unknown integration %q (known: %s)", name, strings.Join(sortedKeys(known), ", "))}
+			return nil, file, fc, &ConfigError{File: file, Err: fmt.Errorf("unknown integration %q (known: %s)", name, strings.Join(sortedKeys(known), ", "))}
 		}
 	}
 	cfg := Config{}
 	for _, in := range integrations {
 		set, err := buildSet(in, fc.Integrations[in.Name], src)
 		if err != nil {
-			return nil, file, &ConfigError{File: file, Err: err}
+			return nil, file, fc, &ConfigError{File: file, Err: err}
 		}
 		cfg[in.Name] = set
 	}
-	return cfg, file, nil
+	return cfg, file, fc, nil
 }
 
 func buildSet(in *integration.Integration, ic integrationConfig, src Sources) (*Set, error) {
@@ -311,8 +345,12 @@ func buildAccount(in *integration.Integration, name string, ac accountConfig, sr
 	if name == ListFunction {
 		return nil, fmt.Errorf("the name is reserved for app.integrations.%s.%s()", in.Name, ListFunction)
 	}
+	settings, err := accountSettings(in, ac.Settings)
+	if err != nil {
+		return nil, err
+	}
 	acct := &integration.Account{Name: name, BaseURL: ac.BaseURL, Organization: ac.Organization, Project: ac.Project,
-		MaxRetries: ac.MaxRetries, ReadOnly: ac.ReadOnly}
+		MaxRetries: ac.MaxRetries, ReadOnly: ac.ReadOnly, Settings: settings}
 	if !src.IgnoreKeys {
 		key, source, err := readKey(ac, src)
 		if err != nil {
@@ -331,6 +369,36 @@ func buildAccount(in *integration.Integration, name string, ac accountConfig, sr
 		return nil, fmt.Errorf("max_retries %d: 0 to 10 expected", *ac.MaxRetries)
 	}
 	return acct, nil
+}
+
+// accountSettings checks the keys an account sets beyond the common ones
+// against the integration's Settings, and fills in the defaults of the
+// others, so that every setting of a loaded account is explicit.
+func accountSettings(in *integration.Integration, raw map[string]any) (map[string]string, error) {
+	out := map[string]string{}
+	for _, s := range in.Settings {
+		out[s.Name] = s.Default
+	}
+	for _, key := range sortedKeys(raw) {
+		s := in.Setting(key)
+		if s == nil {
+			known := append([]string(nil), commonKeys...)
+			for _, s := range in.Settings {
+				known = append(known, s.Name)
+			}
+			msg := fmt.Sprintf("unknown key %q", key)
+			if guess := integration.Suggest(key, known); guess != "" {
+				msg += fmt.Sprintf("; did you mean %q?", guess)
+			}
+			return nil, errors.New(msg + " (keys: " + strings.Join(known, ", ") + ")")
+		}
+		v, ok := raw[key].(string)
+		if !ok || !contains(s.Values, v) {
+			return nil, fmt.Errorf("%s: one of %s expected, got %v", key, strings.Join(s.Values, ", "), raw[key])
+		}
+		out[key] = v
+	}
+	return out, nil
 }
 
 // readKey reads an account's key from the one place its config names.

@@ -57,14 +57,49 @@ type Line struct {
 	Attempts   int     `json:"attempts"`
 	DurationMS float64 `json:"duration_ms"`
 	RequestID  string  `json:"request_id"`
+	// Requests lists each HTTP request of a function that makes its own
+	// (the assistants functions on today's API); absent for the others.
+	Requests []RequestLine `json:"requests,omitempty"`
+}
+
+// RequestLine is one HTTP request of a call: the endpoint by its template,
+// never the ids in its path.
+type RequestLine struct {
+	Method     string  `json:"method"`
+	Endpoint   string  `json:"endpoint"`
+	Status     int     `json:"status"`
+	Attempts   int     `json:"attempts"`
+	DurationMS float64 `json:"duration_ms"`
+	RequestID  string  `json:"request_id,omitempty"`
+}
+
+// Requests describes each HTTP request of a call (nil when the call does
+// not list them).
+func Requests(info integration.CallInfo) []RequestLine {
+	if info.Requests == nil {
+		return nil
+	}
+	out := make([]RequestLine, len(info.Requests))
+	for i, r := range info.Requests {
+		out[i] = RequestLine{Method: r.Method, Endpoint: r.Endpoint, Status: r.Status, Attempts: r.Attempts,
+			DurationMS: millis(r.Duration), RequestID: truncateID(r.RequestID)}
+	}
+	return out
+}
+
+func millis(d time.Duration) float64 {
+	return math.Round(float64(d)/float64(time.Microsecond)) / 1000
+}
+
+func truncateID(id string) string {
+	if len(id) > maxRequestIDLen {
+		return id[:maxRequestIDLen]
+	}
+	return id
 }
 
 // NewLine describes a finished call. err is the call's failure, or nil.
 func NewLine(at time.Time, info integration.CallInfo, err error) Line {
-	id := info.RequestID
-	if len(id) > maxRequestIDLen {
-		id = id[:maxRequestIDLen]
-	}
 	return Line{
 		Time:        at.UTC(),
 		Integration: info.Integration,
@@ -74,8 +109,9 @@ func NewLine(at time.Time, info integration.CallInfo, err error) Line {
 		Outcome:     Outcome(info, err),
 		Status:      info.Status,
 		Attempts:    info.Attempts,
-		DurationMS:  math.Round(float64(info.Duration)/float64(time.Microsecond)) / 1000,
-		RequestID:   id,
+		DurationMS:  millis(info.Duration),
+		RequestID:   truncateID(info.RequestID),
+		Requests:    Requests(info),
 	}
 }
 

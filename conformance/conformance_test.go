@@ -55,10 +55,34 @@ func TestConformance(t *testing.T) {
 			rep.add(rep.responses, c.fn, ok, false)
 		}
 	})
+	t.Run("operations", func(t *testing.T) {
+		for _, c := range endpointCases() {
+			ok := t.Run(c.op+"/"+c.name, func(t *testing.T) {
+				for _, p := range e.checkEndpoint(t, c) {
+					t.Error(p)
+				}
+			})
+			deviations := 0
+			for _, st := range c.steps {
+				if st.deviation != nil {
+					deviations++
+				}
+			}
+			rep.addOperation(c.op, ok, deviations > 0)
+		}
+	})
 	t.Run("oracle", func(t *testing.T) {
 		for _, c := range oracleCases() {
 			ok := t.Run(c.name, func(t *testing.T) {
 				for _, p := range e.checkOracle(t, c) {
+					t.Error(p)
+				}
+			})
+			rep.bites.count(ok)
+		}
+		for _, c := range endpointOracleCases() {
+			ok := t.Run(c.op+"/"+c.name, func(t *testing.T) {
+				for _, p := range e.checkEndpoint(t, c) {
 					t.Error(p)
 				}
 			})
@@ -116,10 +140,13 @@ func (e *env) checkRequest(t *testing.T, in *integration.Integration, fn *integr
 	return append(out, coverageProblems(in, fn, c.kind, last)...)
 }
 
-// report tallies the cases per function.
+// report tallies the cases per function, and per operation for the
+// operations checked with plain HTTP.
 type report struct {
 	fns                 []string
 	requests, responses map[string]*tally
+	ops                 []string
+	operations          map[string]*tally
 	bites               tally
 }
 
@@ -135,7 +162,7 @@ func (t *tally) count(ok bool) {
 func (t *tally) ok() bool { return t.total > 0 && t.pass == t.total }
 
 func newReport(in *integration.Integration) *report {
-	r := &report{requests: map[string]*tally{}, responses: map[string]*tally{}}
+	r := &report{requests: map[string]*tally{}, responses: map[string]*tally{}, operations: map[string]*tally{}}
 	for _, fn := range in.Functions {
 		r.fns = append(r.fns, fn.Name)
 		r.requests[fn.Name] = &tally{}
@@ -149,6 +176,14 @@ func (r *report) add(m map[string]*tally, fn string, ok, deviation bool) {
 	if deviation {
 		m[fn].deviations++
 	}
+}
+
+func (r *report) addOperation(op string, ok, deviation bool) {
+	if r.operations[op] == nil {
+		r.ops = append(r.ops, op)
+		r.operations[op] = &tally{}
+	}
+	r.add(r.operations, op, ok, deviation)
 }
 
 // String renders the per-function table and the totals.
@@ -179,7 +214,17 @@ func (r *report) String() string {
 			respOK++
 		}
 	}
-	fmt.Fprintf(&b, "\nrequests accepted: %d/%d   responses valid: %d/%d   broken requests and responses caught: %d/%d\n",
-		reqOK, len(r.fns), respOK, len(r.fns), r.bites.pass, r.bites.total)
+	opsOK := 0
+	if len(r.ops) > 0 {
+		fmt.Fprintf(&b, "\n%-30s  %-24s  %s\n", "operation (plain HTTP)", "", "responses valid")
+		for _, op := range r.ops {
+			fmt.Fprintf(&b, "%-30s  %-24s  %s\n", op, "", cell(r.operations[op]))
+			if r.operations[op].ok() {
+				opsOK++
+			}
+		}
+	}
+	fmt.Fprintf(&b, "\nrequests accepted: %d/%d   responses valid: %d/%d   operations valid: %d/%d   broken requests and responses caught: %d/%d\n",
+		reqOK, len(r.fns), respOK, len(r.fns), opsOK, len(r.ops), r.bites.pass, r.bites.total)
 	return b.String()
 }

@@ -98,14 +98,16 @@ func newEnv(t *testing.T) *env {
 }
 
 // upstream serves the fake behind the proxy; reset gives each case a fresh
-// one, with no objects, requests or faults.
+// one, with no objects, requests or faults. It also serves the Assistants
+// API, which OpenAI retired on 2026-08-26 but which kosmo's seven
+// assistants functions call on an account set to "assistants: native".
 type upstream struct {
 	mu sync.Mutex
 	h  *openaitest.Handler
 }
 
 func (u *upstream) reset() *openaitest.Handler {
-	h := openaitest.NewHandler(openaitest.WithAPIKeys(apiKey))
+	h := openaitest.NewHandler(openaitest.WithAPIKeys(apiKey), openaitest.WithLegacyAssistants())
 	u.mu.Lock()
 	defer u.mu.Unlock()
 	u.h = h
@@ -297,8 +299,11 @@ func (e *env) run(t *testing.T, s script) outcome {
 	}
 	vm := luabridge.New(luabridge.Options{
 		Integrations: []*integration.Integration{openai.New()},
+		// The seven assistants functions are checked on the Assistants v2
+		// wire, which the fake serves with WithLegacyAssistants.
 		Accounts: accounts.Config{openai.Name: {Default: "conformance", Accounts: []*integration.Account{
-			{Name: "conformance", Key: integration.NewSecret(key), BaseURL: e.urls[s.to]},
+			{Name: "conformance", Key: integration.NewSecret(key), BaseURL: e.urls[s.to],
+				Settings: map[string]string{openai.SettingAssistants: openai.AssistantsNative}},
 		}}},
 		Client:         client,
 		SkipValidation: s.skipValidation,

@@ -4,14 +4,18 @@ package conformance
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/kosmo-run/kosmo/integration/openai/openaitest"
 )
@@ -489,4 +493,496 @@ func field(v any, path string) any {
 		}
 	}
 	return v
+}
+
+// The Conversations and Responses operations, which replaced the Assistants
+// API, are checked with plain HTTP, whatever functions call them: each case
+// is a few calls, through the proxy, ending with the call of the operation
+// under test.
+
+// endpointCase is one such sequence of calls against a fresh fake.
+type endpointCase struct {
+	// op is the spec's operationId of the last call.
+	op, name string
+	steps    []step
+	// fault is injected into the fake before the first call.
+	fault *openaitest.Fault
+	// want are fields the last answer must have, by path ("output.0.type").
+	want map[string]any
+}
+
+// step is one call. Its path and body may use what earlier answers gave,
+// written {name} (see save).
+type step struct {
+	method, path string
+	// body is sent as JSON (a string as it is); nil sends none.
+	body any
+	// save names fields of the answer for later calls: {"resp": "id"}.
+	save map[string]string
+	// status is the answer's status (0: 200). An error other than a 429,
+	// which the spec does not declare, is asked of the fake directly, and
+	// its body replayed through the proxy as a 429, whose schema is the
+	// error's: the way errors_test.go checks the functions' errors.
+	status int
+	// replay is the request that carries a replayed body through the proxy
+	// when the step's own would not pass Prism's request check (a request
+	// the fake refuses often is one); nil: the step itself.
+	replay *step
+	// deviation is a documented difference between the spec and the real
+	// API, which the fake follows. Such an answer, which Prism would replace
+	// by its own 500, is asked of the fake directly, then replayed through
+	// the proxy with its own status, where Prism must report exactly these
+	// violations.
+	deviation *deviation
+	// refused, for the oracle's cases, is how Prism must refuse the call
+	// itself: a request it must not forward, or an answer it must not pass.
+	refused *refusal
+}
+
+// refusal is Prism's own answer: 422 for a request, 500 for a response,
+// with a violation at location (e.g. "body.max_output_tokens").
+type refusal struct {
+	status   int
+	location string
+}
+
+// usageNullDeviation: until a response completes (and when it was
+// cancelled), the real API sends "usage": null, as the spec's own example of
+// a cancelled response shows; the schema types usage as ResponseUsage only.
+func usageNullDeviation() *deviation {
+	return &deviation{
+		why:         "the real API sends usage null until a response completes; the spec's Response types usage as an object only",
+		contentType: "application/json",
+		violations:  []violation{bodyViolation("type", "Response body property usage must be object", "usage")},
+	}
+}
+
+// flatErrorDeviation: POST /responses/{id}/cancel declares its 404 with the
+// bare Error schema; the real API, like every other operation's error,
+// answers {"error": {...}}.
+func flatErrorDeviation() *deviation {
+	return &deviation{
+		why:         "the spec declares cancelResponse's 404 as a bare Error; the real API wraps it in {\"error\": ...} like every error",
+		contentType: "application/json",
+		violations: []violation{
+			bodyViolation("required", "Response body must have required property 'type'"),
+			bodyViolation("required", "Response body must have required property 'message'"),
+			bodyViolation("required", "Response body must have required property 'param'"),
+			bodyViolation("required", "Response body must have required property 'code'"),
+		},
+	}
+}
+
+func endpointCases() []endpointCase {
+	newConv := step{method: "POST", path: "/conversations", body: map[string]any{"items": []any{
+		map[string]any{"role": "user", "content": "Hello"},
+	}}, save: map[string]string{"conv": "id"}}
+	emptyConv := step{method: "POST", path: "/conversations", body: map[string]any{}, save: map[string]string{"conv": "id"}}
+	respond := func(body map[string]any) step {
+		return step{method: "POST", path: "/responses", body: body, save: map[string]string{"resp": "id"}}
+	}
+	hello := map[string]any{"model": "gpt-4o", "input": "Hello"}
+	background := map[string]any{"model": "gpt-4o", "input": "Hello", "background": true}
+	weather := map[string]any{"type": "function", "name": "get_weather", "description": "The weather in a city.", "strict": true,
+		"parameters": map[string]any{"type": "object", "properties": map[string]any{"city": map[string]any{"type": "string"}},
+			"required": []any{"city"}, "additionalProperties": false}}
+	get := step{method: "GET", path: "/responses/{resp}"}
+	cancel := step{method: "POST", path: "/responses/{resp}/cancel"}
+	queued := respond(background)
+	queued.deviation = usageNullDeviation()
+	inProgress := get
+	inProgress.deviation = usageNullDeviation()
+	cancelled := cancel
+	cancelled.deviation = usageNullDeviation()
+	items := func(query string) step { return step{method: "GET", path: "/conversations/{conv}/items" + query} }
+	errorStep := func(s step, status int, replay *step) step {
+		s.status, s.replay, s.save = status, replay, nil
+		return s
+	}
+	validCreate := respond(hello)
+	validItems := step{method: "POST", path: "/conversations/{conv}/items", body: map[string]any{"items": []any{
+		map[string]any{"role": "user", "content": "x"}}}}
+
+	return []endpointCase{
+		{op: "createConversation", name: "empty", steps: []step{emptyConv},
+			want: map[string]any{"object": "conversation", "metadata": map[string]any{}}},
+		{op: "createConversation", name: "with items and metadata", steps: []step{{method: "POST", path: "/conversations", body: map[string]any{
+			"metadata": map[string]any{"topic": "demo"},
+			"items": []any{
+				map[string]any{"role": "system", "content": "Be brief."},
+				map[string]any{"type": "message", "role": "user", "content": "Hello"},
+				map[string]any{"role": "assistant", "content": "Hi there."},
+				map[string]any{"role": "developer", "content": "Rules."},
+			}}}}, want: map[string]any{"metadata.topic": "demo"}},
+		{op: "createConversation", name: "rate limited", steps: []step{{method: "POST", path: "/conversations", body: map[string]any{}, status: 429}},
+			fault: rateLimited("POST", "/v1/conversations")},
+		{op: "createConversation", name: "error too many items", steps: []step{errorStep(step{method: "POST", path: "/conversations",
+			body: `{"items":[` + strings.Repeat(`{"role":"user","content":"x"},`, 20) + `{"role":"user","content":"x"}]}`}, 400, &emptyConv)}},
+		{op: "createConversation", name: "error unknown role", steps: []step{errorStep(step{method: "POST", path: "/conversations",
+			body: `{"items":[{"role":"robot","content":"x"}]}`}, 400, &emptyConv)}},
+
+		{op: "getConversation", name: "after create", steps: []step{newConv, {method: "GET", path: "/conversations/{conv}"}},
+			want: map[string]any{"object": "conversation"}},
+		{op: "getConversation", name: "rate limited", steps: []step{{method: "GET", path: "/conversations/conv_429", status: 429}},
+			fault: rateLimited("GET", "/v1/conversations/conv_429")},
+		{op: "getConversation", name: "error unknown conversation", steps: []step{errorStep(step{method: "GET", path: "/conversations/conv_missing"}, 404, nil)}},
+
+		{op: "createConversationItems", name: "messages and a tool call", steps: []step{emptyConv, {method: "POST", path: "/conversations/{conv}/items",
+			body: map[string]any{"items": []any{
+				map[string]any{"role": "user", "content": "Weather in Paris?"},
+				map[string]any{"type": "function_call", "call_id": "call_1", "name": "get_weather", "arguments": `{"city":"Paris"}`},
+				map[string]any{"type": "function_call_output", "call_id": "call_1", "output": "Sunny"},
+				map[string]any{"role": "assistant", "content": "It is sunny."},
+			}}}},
+			want: map[string]any{"object": "list", "has_more": false, "data.1.type": "function_call", "data.2.type": "function_call_output",
+				"data.3.content.0.type": "output_text"}},
+		{op: "createConversationItems", name: "rate limited", steps: []step{{method: "POST", path: "/conversations/conv_429/items",
+			body: map[string]any{"items": []any{map[string]any{"role": "user", "content": "x"}}}, status: 429}},
+			fault: rateLimited("POST", "/v1/conversations/conv_429/items")},
+		{op: "createConversationItems", name: "error no items", steps: []step{emptyConv,
+			errorStep(step{method: "POST", path: "/conversations/{conv}/items", body: map[string]any{"items": []any{}}}, 400, &validItems)}},
+		{op: "createConversationItems", name: "error unknown conversation", steps: []step{errorStep(step{method: "POST",
+			path: "/conversations/conv_missing/items", body: map[string]any{"items": []any{map[string]any{"role": "user", "content": "x"}}}}, 404, nil)}},
+
+		{op: "listConversationItems", name: "empty", steps: []step{emptyConv, func() step {
+			s := items("")
+			s.deviation = emptyListDeviation()
+			return s
+		}()}},
+		{op: "listConversationItems", name: "first of two pages", steps: []step{newConv, validItems, items("?limit=1")},
+			want: map[string]any{"has_more": true, "data.0.content.0.text": "x"}},
+		{op: "listConversationItems", name: "last page after a cursor", steps: []step{newConv,
+			{method: "GET", path: "/conversations/{conv}/items?order=asc&limit=1", save: map[string]string{"after": "last_id"}},
+			validItems, items("?order=asc&after={after}")},
+			want: map[string]any{"has_more": false, "data.0.content.0.text": "x"}},
+		{op: "listConversationItems", name: "after a response", steps: []step{newConv,
+			respond(map[string]any{"model": "gpt-4o", "conversation": "{conv}", "input": "Again"}), items("?include=message.output_text.logprobs")},
+			want: map[string]any{"data.0.role": "assistant", "data.0.content.0.type": "output_text", "data.1.role": "user"}},
+		{op: "listConversationItems", name: "rate limited", steps: []step{{method: "GET", path: "/conversations/conv_429/items", status: 429}},
+			fault: rateLimited("GET", "/v1/conversations/conv_429/items")},
+		{op: "listConversationItems", name: "error limit 0", steps: []step{newConv, errorStep(items("?limit=0"), 400, ptrStep(items("")))}},
+		{op: "listConversationItems", name: "error unknown conversation", steps: []step{errorStep(step{method: "GET",
+			path: "/conversations/conv_missing/items"}, 404, nil)}},
+
+		{op: "createResponse", name: "text", steps: []step{respond(hello)},
+			want: map[string]any{"object": "response", "status": "completed", "output.0.type": "message",
+				"output.0.content.0.text": "This is a fake reply to: Hello"}},
+		{op: "createResponse", name: "every option", steps: []step{respond(map[string]any{
+			"model": "gpt-4o", "instructions": "Be brief.", "metadata": map[string]any{"k": "v"},
+			"input": []any{
+				map[string]any{"role": "developer", "content": "Answer in French."},
+				map[string]any{"role": "user", "content": "Weather in Paris?"},
+			},
+			"tools": []any{weather, map[string]any{"type": "file_search", "vector_store_ids": []any{"vs_1"}},
+				map[string]any{"type": "code_interpreter", "container": map[string]any{"type": "auto"}},
+				map[string]any{"type": "web_search"}},
+			"tool_choice": "auto", "temperature": 0.5, "top_p": 0.9, "max_output_tokens": 1000, "parallel_tool_calls": false,
+			"truncation": "auto", "user": "user-1", "safety_identifier": "s-1", "prompt_cache_key": "k-1", "service_tier": "flex",
+			"include": []any{"message.output_text.logprobs"}, "text": map[string]any{"verbosity": "low"}, "store": true,
+		})}, want: map[string]any{"status": "completed", "instructions": "Be brief.", "service_tier": "flex", "tools.0.name": "get_weather"}},
+		{op: "createResponse", name: "reasoning model", steps: []step{respond(map[string]any{"model": "o3", "input": "Hello",
+			"reasoning": map[string]any{"effort": "low", "summary": "auto"}})}, want: map[string]any{"reasoning.effort": "low"}},
+		{op: "createResponse", name: "in a conversation", steps: []step{newConv,
+			respond(map[string]any{"model": "gpt-4o", "conversation": map[string]any{"id": "{conv}"}, "input": "Again"})},
+			want: map[string]any{"status": "completed", "output.0.content.0.text": "This is a fake reply to: Again"}},
+		{op: "createResponse", name: "function call", steps: []step{respond(map[string]any{"model": "gpt-4o", "input": "Weather in Paris?",
+			"tools": []any{weather}, "tool_choice": "required"})},
+			want: map[string]any{"output.0.type": "function_call", "output.0.name": "get_weather", "output.0.status": "completed"}},
+		{op: "createResponse", name: "function call output", steps: []step{
+			{method: "POST", path: "/responses", body: map[string]any{"model": "gpt-4o", "input": "Weather in Paris?",
+				"tools": []any{weather}, "tool_choice": map[string]any{"type": "function", "name": "get_weather"}},
+				save: map[string]string{"resp": "id", "call": "output.0.call_id"}},
+			respond(map[string]any{"model": "gpt-4o", "previous_response_id": "{resp}", "tools": []any{weather},
+				"input": []any{map[string]any{"type": "function_call_output", "call_id": "{call}", "output": "Sunny"}}})},
+			want: map[string]any{"output.0.type": "message"}},
+		{op: "createResponse", name: "custom tool call", steps: []step{respond(map[string]any{"model": "gpt-4o", "input": "Run it",
+			"tools": []any{map[string]any{"type": "custom", "name": "shell_cmd"}}, "tool_choice": map[string]any{"type": "custom", "name": "shell_cmd"}})},
+			want: map[string]any{"output.0.type": "custom_tool_call"}},
+		{op: "createResponse", name: "json_schema", steps: []step{respond(map[string]any{"model": "gpt-4o", "input": "Hello",
+			"text": map[string]any{"format": map[string]any{"type": "json_schema", "name": "answer", "strict": true, "schema": map[string]any{
+				"type": "object", "properties": map[string]any{"answer": map[string]any{"type": "string"}}, "required": []any{"answer"},
+				"additionalProperties": false}}}})},
+			want: map[string]any{"output.0.content.0.text": `{"answer":"This is a fake reply to: Hello"}`}},
+		{op: "createResponse", name: "incomplete", steps: []step{respond(map[string]any{"model": "gpt-4o", "input": strings.Repeat("word ", 50),
+			"max_output_tokens": 16})}, want: map[string]any{"status": "incomplete", "incomplete_details.reason": "max_output_tokens"}},
+		{op: "createResponse", name: "previous response", steps: []step{respond(hello),
+			respond(map[string]any{"model": "gpt-4o", "input": "Again", "previous_response_id": "{resp}"})},
+			want: map[string]any{"status": "completed"}},
+		{op: "createResponse", name: "not stored", steps: []step{respond(map[string]any{"model": "gpt-4o", "input": "Hello", "store": false})},
+			want: map[string]any{"status": "completed"}},
+		{op: "createResponse", name: "background queued", steps: []step{queued}, want: map[string]any{"status": "queued", "background": true}},
+		{op: "createResponse", name: "rate limited", steps: []step{{method: "POST", path: "/responses", body: hello, status: 429}},
+			fault: rateLimited("POST", "/v1/responses")},
+		{op: "createResponse", name: "error unknown model", steps: []step{errorStep(respond(map[string]any{"model": "gpt-nope", "input": "x"}), 400, nil)}},
+		{op: "createResponse", name: "error unknown conversation", steps: []step{errorStep(respond(map[string]any{"model": "gpt-4o",
+			"conversation": "conv_missing", "input": "x"}), 404, nil)}},
+		{op: "createResponse", name: "error background without store", steps: []step{errorStep(respond(map[string]any{"model": "gpt-4o",
+			"input": "x", "background": true, "store": false}), 400, nil)}},
+		{op: "createResponse", name: "error max_output_tokens below 16", steps: []step{errorStep(respond(map[string]any{"model": "gpt-4o",
+			"input": "x", "max_output_tokens": 8}), 400, &validCreate)}},
+
+		{op: "getResponse", name: "completed", steps: []step{respond(hello), get}, want: map[string]any{"status": "completed"}},
+		{op: "getResponse", name: "background in_progress", steps: []step{queued, inProgress}, want: map[string]any{"status": "in_progress"}},
+		{op: "getResponse", name: "background completed", steps: []step{queued, inProgress, get},
+			want: map[string]any{"status": "completed", "output.0.type": "message"}},
+		{op: "getResponse", name: "background function call", steps: []step{func() step {
+			s := respond(map[string]any{"model": "gpt-4o", "input": "Weather?", "tools": []any{weather}, "tool_choice": "required",
+				"background": true})
+			s.deviation = usageNullDeviation()
+			return s
+		}(), inProgress, get}, want: map[string]any{"status": "completed", "output.0.type": "function_call"}},
+		{op: "getResponse", name: "background in a conversation", steps: []step{newConv, func() step {
+			s := respond(map[string]any{"model": "gpt-4o", "conversation": "{conv}", "background": true})
+			s.deviation = usageNullDeviation()
+			return s
+		}(), inProgress, get}, want: map[string]any{"status": "completed", "conversation.id": nil}},
+		{op: "getResponse", name: "rate limited", steps: []step{{method: "GET", path: "/responses/resp_429", status: 429}},
+			fault: rateLimited("GET", "/v1/responses/resp_429")},
+		{op: "getResponse", name: "error unknown response", steps: []step{errorStep(step{method: "GET", path: "/responses/resp_missing"}, 404, nil)}},
+		{op: "getResponse", name: "error not stored", steps: []step{respond(map[string]any{"model": "gpt-4o", "input": "x", "store": false}),
+			errorStep(get, 404, nil)}},
+
+		{op: "cancelResponse", name: "queued", steps: []step{queued, cancelled}, want: map[string]any{"status": "cancelled"}},
+		{op: "cancelResponse", name: "twice", steps: []step{queued, inProgress, cancelled, cancelled}, want: map[string]any{"status": "cancelled"}},
+		{op: "cancelResponse", name: "completed", steps: []step{queued, inProgress, get, cancel}, want: map[string]any{"status": "completed"}},
+		{op: "cancelResponse", name: "rate limited", steps: []step{{method: "POST", path: "/responses/resp_429/cancel", status: 429}},
+			fault: rateLimited("POST", "/v1/responses/resp_429/cancel")},
+		{op: "cancelResponse", name: "error synchronous", steps: []step{respond(hello), errorStep(cancel, 400, nil)}},
+		{op: "cancelResponse", name: "error unknown response", steps: []step{func() step {
+			s := errorStep(step{method: "POST", path: "/responses/resp_missing/cancel"}, 404, nil)
+			s.deviation = flatErrorDeviation()
+			return s
+		}()}},
+	}
+}
+
+func ptrStep(s step) *step { return &s }
+
+// endpointOracleCases prove that the oracle bites on these operations too:
+// requests the fake would refuse, which Prism must refuse first, and answers
+// broken on purpose (by a fault), which Prism must not pass.
+func endpointOracleCases() []endpointCase {
+	broken := func(op, name, method, path, body, location string) endpointCase {
+		return endpointCase{op: op, name: "response " + name,
+			fault: &openaitest.Fault{Method: method, Path: "/v1" + path, Status: http.StatusOK, Body: body},
+			steps: []step{{method: method, path: path, refused: &refusal{status: http.StatusInternalServerError, location: location}}}}
+	}
+	request := func(op, name, method, path string, body any, location string) endpointCase {
+		return endpointCase{op: op, name: "request " + name,
+			steps: []step{{method: method, path: path, body: body, refused: &refusal{status: http.StatusUnprocessableEntity, location: location}}}}
+	}
+	return []endpointCase{
+		request("createResponse", "max_output_tokens below 16", "POST", "/responses",
+			map[string]any{"model": "gpt-4o", "input": "Hi", "max_output_tokens": 8}, "body.max_output_tokens"),
+		request("createConversation", "21 items", "POST", "/conversations",
+			`{"items":[`+strings.Repeat(`{"role":"user","content":"x"},`, 20)+`{"role":"user","content":"x"}]}`, "body.items"),
+		request("listConversationItems", "order up", "GET", "/conversations/conv_1/items?order=up", nil, "query.order"),
+		broken("getResponse", "with an unknown status", "GET", "/responses/resp_1",
+			`{"id":"resp_1","object":"response","created_at":1,"status":"sleeping","error":null,"incomplete_details":null,"instructions":null,`+
+				`"model":"gpt-4o","tools":[],"output":[],"parallel_tool_calls":true,"metadata":{},"tool_choice":"auto","temperature":1,"top_p":1}`,
+			"response.body.status"),
+		broken("getConversation", "without created_at", "GET", "/conversations/conv_1",
+			`{"id":"conv_1","object":"conversation","metadata":{}}`, "response.body"),
+		broken("listConversationItems", "with has_more a string", "GET", "/conversations/conv_1/items",
+			`{"object":"list","data":[{"type":"message","id":"m","status":"completed","role":"user","content":[{"type":"input_text","text":"x"}]}],`+
+				`"first_id":"m","last_id":"m","has_more":"no"}`,
+			"response.body.has_more"),
+	}
+}
+
+// checkEndpoint runs an endpoint case and returns every problem found.
+func (e *env) checkEndpoint(t *testing.T, c endpointCase) []string {
+	h := e.upstream.reset()
+	if c.fault != nil {
+		h.InjectFault(*c.fault)
+	}
+	tr := &http.Transport{}
+	defer tr.CloseIdleConnections()
+	client := &http.Client{Transport: tr, Timeout: 30 * time.Second}
+	vars := map[string]string{}
+	var out []string
+	var last exchange
+	for i, st := range c.steps {
+		x, problems := e.endpointStep(t, client, h, st, vars)
+		for _, p := range problems {
+			out = append(out, fmt.Sprintf("call %d (%s %s): %s", i+1, st.method, st.path, p))
+		}
+		if x.Err != nil {
+			return out
+		}
+		last = x
+		var v any
+		if len(st.save) > 0 {
+			if err := json.Unmarshal(x.Body, &v); err != nil {
+				return append(out, fmt.Sprintf("call %d: the answer is not JSON: %v", i+1, err))
+			}
+		}
+		for name, path := range st.save {
+			s, ok := field(v, path).(string)
+			if !ok {
+				return append(out, fmt.Sprintf("call %d: no %s in the answer to keep as {%s}: %v", i+1, path, name, x))
+			}
+			vars[name] = s
+		}
+	}
+	if len(c.want) > 0 {
+		var v any
+		if err := json.Unmarshal(last.Body, &v); err != nil {
+			return append(out, fmt.Sprintf("the last answer is not JSON: %v", err))
+		}
+		for path, w := range c.want {
+			got := field(v, path)
+			if w == nil { // present, whatever its value
+				if got == nil {
+					out = append(out, fmt.Sprintf("answer.%s is missing", path))
+				}
+				continue
+			}
+			if !reflect.DeepEqual(got, w) {
+				out = append(out, fmt.Sprintf("answer.%s = %#v, want %#v", path, got, w))
+			}
+		}
+	}
+	return out
+}
+
+// endpointStep makes one call of a case, through the proxy or, for the
+// answers Prism cannot pass through (undeclared errors, documented
+// deviations), of the fake directly with a replay through the proxy. It
+// returns the fake's answer and the problems found.
+func (e *env) endpointStep(t *testing.T, client *http.Client, h *openaitest.Handler, st step, vars map[string]string) (exchange, []string) {
+	status := st.status
+	if status == 0 {
+		status = http.StatusOK
+	}
+	if st.refused != nil {
+		before := len(h.Requests())
+		x := sendStep(t, client, e.urls[proxy], st, vars)
+		if x.Err != nil {
+			return x, []string{x.Err.Error()}
+		}
+		var out []string
+		if x.Status != st.refused.status || !x.fromPrism() {
+			out = append(out, fmt.Sprintf("Prism must answer %d itself; got %v", st.refused.status, x))
+		}
+		vs, err := x.violations()
+		if err != nil {
+			out = append(out, err.Error())
+		}
+		var where []string
+		for _, v := range vs {
+			where = append(where, strings.Join(v.Location, "."))
+		}
+		if !slices.Contains(where, st.refused.location) {
+			out = append(out, fmt.Sprintf("no violation at %s; Prism reported %v", st.refused.location, vs))
+		}
+		if st.refused.status == http.StatusUnprocessableEntity && len(h.Requests()) != before {
+			out = append(out, "the refused request reached the fake")
+		}
+		return x, out
+	}
+	if st.deviation == nil && (status == http.StatusOK || status == http.StatusTooManyRequests) {
+		x := sendStep(t, client, e.urls[proxy], st, vars)
+		out := e.answerProblems(x)
+		if x.Err == nil && x.Status != status {
+			out = append(out, fmt.Sprintf("status %d, want %d: %v", x.Status, status, x))
+		}
+		return x, out
+	}
+
+	x := sendStep(t, client, e.urls[direct], st, vars)
+	if x.Err != nil {
+		return x, []string{x.Err.Error()}
+	}
+	if x.Status != status {
+		return x, []string{fmt.Sprintf("the fake answered %d, want %d: %v", x.Status, status, x)}
+	}
+	var out []string
+	if ct := x.Header.Get("Content-Type"); ct != "application/json" {
+		out = append(out, fmt.Sprintf("the answer is %q, not application/json", ct))
+	}
+	if status == http.StatusOK {
+		out = append(out, e.fieldsProblems(x)...)
+	} else {
+		fields, err := e.fieldsNotIn(e.errorSchema(), x.Body)
+		if err != nil {
+			out = append(out, err.Error())
+		}
+		for _, f := range fields {
+			out = append(out, fmt.Sprintf("the error body has field %s, which the spec's error schema does not declare", f))
+		}
+	}
+
+	// Replay the answer through the proxy: with its own status for a
+	// deviation, else as a 429, which the spec declares with its error schema.
+	rs := st
+	if st.replay != nil {
+		rs = *st.replay
+	}
+	replayStatus := http.StatusTooManyRequests
+	if st.deviation != nil {
+		replayStatus = status
+	}
+	path, _, _ := strings.Cut(expand(rs.path, vars), "?")
+	applied := h.FaultsApplied()
+	h.InjectFault(openaitest.Fault{Method: rs.method, Path: "/v1" + path, Status: replayStatus, Body: string(x.Body), Times: 1})
+	r := sendStep(t, client, e.urls[proxy], rs, vars)
+	if h.FaultsApplied() == applied {
+		h.ClearFaults()
+		return x, append(out, fmt.Sprintf("the replay did not reach the fake: %v", r))
+	}
+	if st.deviation != nil {
+		return x, append(out, deviationProblems(r, st.deviation)...)
+	}
+	if r.Status != http.StatusTooManyRequests {
+		out = append(out, fmt.Sprintf("the replayed error did not come back as a 429: %v", r))
+	}
+	return x, append(out, e.answerProblems(r)...)
+}
+
+// sendStep sends one call to base (the proxy's or the fake's URL).
+func sendStep(t *testing.T, client *http.Client, base string, st step, vars map[string]string) exchange {
+	t.Helper()
+	var body []byte
+	switch b := st.body.(type) {
+	case nil:
+	case string:
+		body = []byte(expand(b, vars))
+	default:
+		raw, err := json.Marshal(b)
+		if err != nil {
+			return exchange{Method: st.method, URL: st.path, Err: err}
+		}
+		body = []byte(expand(string(raw), vars))
+	}
+	x := exchange{Method: st.method, URL: base + expand(st.path, vars), ReqBody: body}
+	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, st.method, x.URL, bytes.NewReader(body))
+	if err != nil {
+		x.Err = err
+		return x
+	}
+	req.Header.Set("Authorization", "Bearer "+apiKey)
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	x.ReqHeader = req.Header.Clone()
+	res, err := client.Do(req)
+	if err != nil {
+		x.Err = err
+		return x
+	}
+	defer res.Body.Close()
+	x.Body, x.Err = io.ReadAll(res.Body)
+	x.Status, x.Header = res.StatusCode, res.Header.Clone()
+	return x
+}
+
+// expand replaces {name} by what an earlier answer gave.
+func expand(s string, vars map[string]string) string {
+	for k, v := range vars {
+		s = strings.ReplaceAll(s, "{"+k+"}", v)
+	}
+	return s
 }

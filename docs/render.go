@@ -22,13 +22,44 @@ func Render(in *integration.Integration) string {
 		b.WriteString("---\n\n")
 	}
 	writeAccounts(&b, in.Name)
+	writeToday(&b, in)
 	return b.String()
 }
 
-// RenderFunction returns one function's section of the reference.
+// writeToday appends what the provider's API is today: the integration's
+// note, its account settings, and the endpoint each function uses now.
+func writeToday(b *strings.Builder, in *integration.Integration) {
+	if in.Today == "" && len(in.Settings) == 0 {
+		return
+	}
+	b.WriteString("\n---\n\n## " + in.Title + "'s API today\n\n")
+	if in.Today != "" {
+		b.WriteString(strings.TrimRight(in.Today, "\n") + "\n\n")
+	}
+	b.WriteString("| Function | Today |\n|----------|-------|\n")
+	for _, fn := range in.Functions {
+		if fn.Today != "" {
+			b.WriteString("| `" + fn.Name + "` | " + escapeCell(fn.Today) + " |\n")
+		}
+	}
+	if len(in.Settings) > 0 {
+		b.WriteString("\n### Account settings\n\n")
+		b.WriteString("Set under an account in the config file (`integrations." + in.Name + ".accounts.<name>`).\n\n")
+		b.WriteString("| Setting | Values | Default | Description |\n|---------|--------|---------|-------------|\n")
+		for _, s := range in.Settings {
+			b.WriteString("| `" + s.Name + "` | `" + strings.Join(s.Values, "`, `") + "` | `" + s.Default + "` | " + escapeCell(s.Description) + " |\n")
+		}
+	}
+}
+
+// RenderFunction returns one function's section of the reference, then
+// what carries it today.
 func RenderFunction(fn *integration.Function) string {
 	var b strings.Builder
 	writeFunction(&b, fn)
+	if fn.Today != "" {
+		b.WriteString("\n**Today:** " + fn.Today + "\n")
+	}
 	return b.String()
 }
 

@@ -63,4 +63,7 @@ type Account struct {
 	MaxRetries *int
 	// ReadOnly refuses write operations for this account.
 	ReadOnly bool
+	// Settings hold the account's values of its integration's Settings,
+	// by name; a setting not here takes its default.
+	Settings map[string]string
 }

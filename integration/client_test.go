@@ -62,7 +62,7 @@ func invoke(t *testing.T, c *integration.Client, url, fn string, args integratio
 }
 
 func TestRetryPolicy(t *testing.T) {
-	assistant := integration.Args{"model": "gpt-4o"}
+	upload := integration.Args{"file_content": []byte("x"), "filename": "a.txt", "purpose": "batch"}
 	tests := []struct {
 		name      string
 		fn        string
@@ -80,9 +80,9 @@ func TestRetryPolicy(t *testing.T) {
 		{"x-should-retry false wins", "openai_list_models", nil, []int{500, 200}, map[string]string{"x-should-retry": "false"}, 1, false, nil},
 		{"x-should-retry true on 400", "openai_list_models", nil, []int{400, 200}, map[string]string{"x-should-retry": "true"}, 2, true, nil},
 		{"404 not retried", "openai_list_models", nil, []int{404}, nil, 1, false, nil},
-		{"write not retried on 500", "openai_create_assistant", assistant, []int{500, 200}, nil, 1, false, nil},
-		{"write retried on 429", "openai_create_assistant", assistant, []int{429, 200}, nil, 2, true, nil},
-		{"write retried on 503", "openai_create_assistant", assistant, []int{503, 200}, nil, 2, true, nil},
+		{"write not retried on 500", "openai_upload_file", upload, []int{500, 200}, nil, 1, false, nil},
+		{"write retried on 429", "openai_upload_file", upload, []int{429, 200}, nil, 2, true, nil},
+		{"write retried on 503", "openai_upload_file", upload, []int{503, 200}, nil, 2, true, nil},
 		{"stateless write retried on 500", "openai_chat_completion", integration.Args{"model": "m", "messages": []any{}}, []int{500, 200}, nil, 2, true, nil},
 	}
 	for _, tt := range tests {
@@ -124,7 +124,7 @@ func TestConnectionRefusedIsRetriedEvenForWrites(t *testing.T) {
 	url := "http://" + l.Addr().String()
 	require.NoError(t, l.Close())
 	var waits []time.Duration
-	_, info, err := invoke(t, fastClient(&waits), url, "openai_create_assistant", integration.Args{"model": "gpt-4o"})
+	_, info, err := invoke(t, fastClient(&waits), url, "openai_upload_file", integration.Args{"file_content": []byte("x"), "filename": "a.txt", "purpose": "batch"})
 	var ae *integration.APIError
 	require.ErrorAs(t, err, &ae)
 	assert.Equal(t, 0, ae.Status)

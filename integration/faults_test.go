@@ -91,7 +91,8 @@ func newFake(t *testing.T) *openaitest.Server {
 	return fake
 }
 
-var assistantArgs = integration.Args{"model": "gpt-4o"}
+// createArgs are those of a write that creates something (a conversation).
+var createArgs = integration.Args{}
 
 // TestRetryableFieldFollowsTheRule: the error of a failed call says whether
 // calling again is safe, by the same rule as the retries.
@@ -107,11 +108,11 @@ func TestRetryableFieldFollowsTheRule(t *testing.T) {
 		attempts  int
 	}{
 		{"read, 500", "openai_list_models", nil, openaitest.Fault{Status: 500}, 500, "server_error", true, 3},
-		{"create, 500", "openai_create_assistant", assistantArgs, openaitest.Fault{Status: 500}, 500, "server_error", false, 1},
-		{"create, 429", "openai_create_assistant", assistantArgs, openaitest.Fault{Status: 429, Header: map[string]string{"retry-after-ms": "1"}}, 429, "requests", true, 3},
-		{"create, reset after sending", "openai_create_assistant", assistantArgs, openaitest.Fault{Reset: true}, 0, "connection_error", false, 1},
+		{"create, 500", "openai_create_thread", createArgs, openaitest.Fault{Status: 500}, 500, "server_error", false, 1},
+		{"create, 429", "openai_create_thread", createArgs, openaitest.Fault{Status: 429, Header: map[string]string{"retry-after-ms": "1"}}, 429, "requests", true, 3},
+		{"create, reset after sending", "openai_create_thread", createArgs, openaitest.Fault{Reset: true}, 0, "connection_error", false, 1},
 		{"read, reset", "openai_list_models", nil, openaitest.Fault{Reset: true}, 0, "connection_error", true, 3},
-		{"create, HTML 502", "openai_create_assistant", assistantArgs, openaitest.Fault{Status: 502, Body: "<html></html>", Header: map[string]string{"Content-Type": "text/html"}}, 502, "api_error", false, 1},
+		{"create, HTML 502", "openai_create_thread", createArgs, openaitest.Fault{Status: 502, Body: "<html></html>", Header: map[string]string{"Content-Type": "text/html"}}, 502, "api_error", false, 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -246,7 +247,7 @@ func TestConcurrentFailuresAreRaceFree(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for range 10 {
-				_, _, err := invokeFake(t, fake, c, "openai_create_assistant", assistantArgs, 0)
+				_, _, err := invokeFake(t, fake, c, "openai_create_thread", createArgs, 0)
 				var ae *integration.APIError
 				if err != nil && !errors.As(err, &ae) {
 					t.Errorf("unstructured error: %v", err)

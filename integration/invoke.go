@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/kosmo-run/kosmo/store"
 )
 
 // CallInfo describes one finished call, for audit lines and call logs. It
@@ -27,6 +29,10 @@ type CallInfo struct {
 	// DryRun marks a call that was validated and planned but, by policy,
 	// not sent.
 	DryRun bool
+	// Requests lists each HTTP request of a function that carries its call
+	// itself (Function.Run), which may make none, one or several; nil for
+	// the others, whose one request the fields above describe.
+	Requests []RequestInfo
 }
 
 // Plan is a request ready to send: the function's Request resolved against
@@ -50,86 +56,114 @@ func PlanCall(in *Integration, fn *Function, acct *Account, args Args) (*Plan, e
 	if err := checkPath(fn, args, req.Path); err != nil {
 		return nil, err
 	}
-	base := acct.BaseURL
-	if base == "" {
-		base = in.DefaultBaseURL
+	return planRequest(in, acct, req), nil
+}
+
+// Caller makes integration calls: the policy first, then the function's
+// requests through the client, with the host's store for functions that
+// keep objects themselves. The zero Policy allows everything; a nil Client
+// is an error.
+type Caller struct {
+	Client *Client
+	// Store holds what functions keep on the host's side; nil makes those
+	// functions fail with a clear error.
+	Store  store.Store
+	Policy Policy
+}
+
+// Call checks the policy and calls fn with validated args through acct. A
+// write that the policy answers itself (a dry run) returns what would have
+// been sent. Failures are *PolicyError, *ValidationError, *APIError or the
+// context's error; everything the provider sends back is scrubbed of acct's
+// key before anyone sees it. info describes the call whatever happened.
+func (c *Caller) Call(ctx context.Context, in *Integration, fn *Function, acct *Account, args Args) (*Result, CallInfo, error) {
+	start := time.Now()
+	info := CallInfo{Integration: in.Name, Function: fn.Name, Account: acct.Name, Operation: fn.Operation}
+	if err := c.Policy.Check(fn, acct); err != nil {
+		return nil, info, err
 	}
-	u := strings.TrimRight(base, "/") + req.Path
-	if len(req.Query) > 0 {
-		u += "?" + req.Query.Encode()
+	x := &Exchange{client: c.Client, in: in, fn: fn, acct: acct, store: c.Store, dryRun: c.Policy.Intercepts(fn), args: args}
+	if x.dryRun && fn.Run == nil {
+		plan, err := DryRun(in, fn, acct, args)
+		info.DryRun = err == nil
+		if err != nil {
+			return nil, info, err
+		}
+		return &Result{Value: plan}, info, nil
 	}
-	h := req.Header.Clone()
-	if h == nil {
-		h = http.Header{}
+	var (
+		res *Result
+		err error
+	)
+	if fn.Run != nil {
+		res, err = fn.Run(ctx, x, args)
+	} else {
+		res, err = x.Standard(ctx, args)
 	}
-	return &Plan{Method: req.Method, URL: u, Header: h, ContentType: req.ContentType, Body: req.Body}, nil
+	info.Duration = time.Since(start)
+	info.Status, info.Attempts, info.RequestID = x.last.Status, 0, x.last.RequestID
+	for _, r := range x.requests {
+		info.Attempts += r.Attempts
+	}
+	if fn.Run != nil {
+		info.Requests = append([]RequestInfo{}, x.requests...)
+	}
+	if x.dryRun {
+		if err != nil && !errors.Is(err, ErrNotSent) {
+			return nil, info, err
+		}
+		info.DryRun = true
+		return &Result{Value: x.dryRunView(in, fn, acct)}, info, nil
+	}
+	if err != nil {
+		if ctx.Err() != nil && !isAnswered(err) {
+			return nil, info, ctx.Err()
+		}
+		return nil, info, err
+	}
+	if res == nil {
+		return nil, info, fmt.Errorf("%s: the call returned no result", fn.Name)
+	}
+	return res, info, nil
+}
+
+// isAnswered reports whether err is an answer the provider gave (so the
+// context ending after it does not hide it).
+func isAnswered(err error) bool {
+	var ae *APIError
+	return errors.As(err, &ae) && ae.Status > 0
+}
+
+// dryRunView is what a dry run of a Run function returns: the first planned
+// request's fields at the top (as for every other function), every planned
+// request under requests, and what would be stored under store.
+func (x *Exchange) dryRunView(in *Integration, fn *Function, acct *Account) map[string]any {
+	out := map[string]any{"dry_run": true, "function": fn.Name, "account": acct.Name, "operation": string(fn.Operation)}
+	requests := make([]any, 0, len(x.planned))
+	for i, p := range x.planned {
+		if i == 0 {
+			for k, v := range p {
+				out[k] = v
+			}
+		}
+		requests = append(requests, p)
+	}
+	out["requests"] = requests
+	if len(x.writes) > 0 {
+		writes := make([]any, len(x.writes))
+		for i, w := range x.writes {
+			writes[i] = w
+		}
+		out["store"] = writes
+	}
+	return out
 }
 
 // Invoke sends fn's request for args with acct's credentials through c and
-// returns its result. Failures are *APIError (HTTP or transport) or the
-// context's error; everything the provider sends back, headers and body
-// included, is scrubbed of acct's key before anyone sees it. A JSON result
-// that does not parse is an *APIError of type "invalid_response".
+// returns its result, with no policy and no store: Caller.Call with a zero
+// Policy.
 func (c *Client) Invoke(ctx context.Context, in *Integration, fn *Function, acct *Account, args Args) (*Result, CallInfo, error) {
-	start := time.Now()
-	info := CallInfo{Integration: in.Name, Function: fn.Name, Account: acct.Name, Operation: fn.Operation}
-	plan, err := PlanCall(in, fn, acct, args)
-	if err != nil {
-		return nil, info, err
-	}
-	req, err := http.NewRequestWithContext(ctx, plan.Method, plan.URL, nil)
-	if err != nil {
-		return nil, info, &APIError{Function: fn.Name, Account: acct.Name, Message: "invalid base URL " + redactURL(plan.URL), Err: err}
-	}
-	req.Header = plan.Header
-	if plan.ContentType != "" {
-		req.Header.Set("Content-Type", plan.ContentType)
-	}
-	if req.Header.Get("Accept") == "" {
-		req.Header.Set("Accept", "application/json")
-	}
-	if in.Authorize != nil {
-		in.Authorize(req.Header, acct)
-	}
-	opts := SendOptions{MaxRetries: acct.MaxRetries, Timeout: acct.Timeout, Idempotent: fn.Idempotent()}
-	resp, err := c.Send(ctx, req, plan.Body, opts)
-	info.Duration = time.Since(start)
-	if err != nil {
-		info.Attempts = Attempts(err)
-		if ctx.Err() != nil {
-			return nil, info, ctx.Err()
-		}
-		var tooLarge *ResponseTooLargeError
-		if errors.As(err, &tooLarge) {
-			info.Status, info.RequestID = tooLarge.Status, scrub(tooLarge.RequestID, acct)
-			return nil, info, &APIError{
-				Function: fn.Name, Account: acct.Name, Status: tooLarge.Status, Type: "invalid_response",
-				Message: tooLarge.Error(), RequestID: info.RequestID, Attempts: info.Attempts, Err: tooLarge,
-			}
-		}
-		return nil, info, &APIError{
-			Function: fn.Name, Account: acct.Name, Type: "connection_error",
-			Message:   scrub(err.Error(), acct),
-			Retryable: Retryable(nil, err, wasSent(err), fn.Idempotent()),
-			Attempts:  info.Attempts, Err: errors.Unwrap(err),
-		}
-	}
-	scrubResponse(resp, acct)
-	info.Status, info.Attempts = resp.Status, resp.Attempts
-	info.RequestID = resp.Header.Get("x-request-id")
-	if resp.Status >= 300 {
-		return nil, info, apiError(in, fn, acct, resp)
-	}
-	res := &Result{JSON: resp.Body}
-	if fn.Decode != nil {
-		if res, err = fn.Decode(resp, args); err != nil {
-			return nil, info, invalidResponse(fn, acct, resp, scrub(err.Error(), acct))
-		}
-	}
-	if res.JSON != nil && !json.Valid(res.JSON) {
-		return nil, info, invalidResponse(fn, acct, resp, "the response is not valid JSON: "+jsonProblem(res.JSON))
-	}
-	return res, info, nil
+	return (&Caller{Client: c}).Call(ctx, in, fn, acct, args)
 }
 
 // invalidResponse is a successful answer that cannot be used; asking again

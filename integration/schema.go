@@ -1,6 +1,7 @@
 package integration
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 )
@@ -103,6 +104,16 @@ type Function struct {
 	// completion, an embedding): retrying it after an ambiguous failure
 	// cannot create a duplicate.
 	Stateless bool
+	// Today says, in markdown, which endpoint carries the function on the
+	// provider's API as it is now, and why when that changed; the docs
+	// append it after the documented reference.
+	Today string
+	// Run, when set, carries the call itself instead of one request built by
+	// Build: it may send several requests, none, or choose by an account
+	// setting, and keep objects in the host's store, all through x (which
+	// also makes dry runs of it). x.Standard is the call Build and Decode
+	// declare. Validation, policy and the call log stay the host's.
+	Run func(ctx context.Context, x *Exchange, args Args) (*Result, error)
 }
 
 // Idempotent reports whether a retry after an ambiguous failure is safe:
@@ -139,6 +150,47 @@ type Integration struct {
 	// ParseError turns a failed response into an API error; nil uses a
 	// generic one.
 	ParseError func(resp *Response) *APIError
+	// Today is markdown the docs append after the documented reference:
+	// what changed at the provider since, and how the host follows.
+	Today string
+	// Settings are the account settings the integration understands beyond
+	// the common ones (key, base URL, organization, project, timeout,
+	// retries, read-only).
+	Settings []Setting
+}
+
+// Setting declares one account setting of an integration: a config key
+// under the account that takes one of a few values.
+type Setting struct {
+	// Name is the config key, e.g. "assistants".
+	Name string
+	// Description is the markdown text of the docs.
+	Description string
+	// Values are the accepted values; Default is used when none is set.
+	Values  []string
+	Default string
+}
+
+// Setting returns the setting named name, or nil.
+func (in *Integration) Setting(name string) *Setting {
+	for i := range in.Settings {
+		if in.Settings[i].Name == name {
+			return &in.Settings[i]
+		}
+	}
+	return nil
+}
+
+// AccountSetting returns acct's value of the setting named name, or the
+// setting's default when acct sets none ("" for an unknown setting).
+func (in *Integration) AccountSetting(acct *Account, name string) string {
+	if v, ok := acct.Settings[name]; ok && v != "" {
+		return v
+	}
+	if s := in.Setting(name); s != nil {
+		return s.Default
+	}
+	return ""
 }
 
 // EnvNames are the environment variables an integration reads for its
@@ -171,7 +223,10 @@ type Request struct {
 	Method string
 	// Path is relative to the account's base URL and already escaped,
 	// e.g. "/threads/thread_1/messages".
-	Path        string
+	Path string
+	// Endpoint is the path's template, e.g. "/threads/{thread_id}/messages":
+	// call logs name requests by it, so they hold no ids. Empty means Path.
+	Endpoint    string
 	Query       url.Values
 	Header      http.Header
 	ContentType string

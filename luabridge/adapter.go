@@ -25,27 +25,15 @@ func (vm *VM) adapter(in *integration.Integration, fn *integration.Function, acc
 			valid = integration.Args(args)
 		}
 		policy := integration.Policy{ReadOnly: vm.opts.ReadOnly, DryRun: vm.opts.DryRun}
-		if err := policy.Check(fn, acct); err != nil {
-			vm.notify(in, fn, acct, integration.CallInfo{}, err)
-			vm.raiseError(err, fn.Name, acct.Name)
-		}
-		if policy.Intercepts(fn) {
-			plan, err := integration.DryRun(in, fn, acct, valid)
-			vm.notify(in, fn, acct, integration.CallInfo{DryRun: err == nil}, err)
-			if err != nil {
-				vm.raiseError(err, fn.Name, acct.Name)
-			}
-			L.Push(toLua(L, plan, vm.conv.null))
-			return 1
-		}
 		ctx := L.Context()
 		if ctx == nil {
 			ctx = context.Background()
 		}
-		if vm.opts.OnCallStart != nil {
+		if vm.opts.OnCallStart != nil && policy.Check(fn, acct) == nil && !policy.Intercepts(fn) {
 			vm.opts.OnCallStart(fn.Name, acct.Name)
 		}
-		res, info, err := vm.client.Invoke(ctx, in, fn, acct, valid)
+		caller := integration.Caller{Client: vm.client, Store: vm.opts.Store, Policy: policy}
+		res, info, err := caller.Call(ctx, in, fn, acct, valid)
 		if vm.opts.OnCall != nil {
 			vm.opts.OnCall(CallRecord{CallInfo: info, Err: err})
 		}
@@ -60,16 +48,6 @@ func (vm *VM) adapter(in *integration.Integration, fn *integration.Function, acc
 		L.Push(v)
 		return 1
 	}
-}
-
-// notify tells OnCall of a call the policy answered itself (refused, or a
-// dry run): nothing was sent, so info has no status and no attempts.
-func (vm *VM) notify(in *integration.Integration, fn *integration.Function, acct *integration.Account, info integration.CallInfo, err error) {
-	if vm.opts.OnCall == nil {
-		return
-	}
-	info.Integration, info.Function, info.Account, info.Operation = in.Name, fn.Name, acct.Name, fn.Operation
-	vm.opts.OnCall(CallRecord{CallInfo: info, Err: err})
 }
 
 // checkArgs takes the one table argument and converts it by the spec.

@@ -19,6 +19,7 @@ import (
 	"github.com/kosmo-run/kosmo/integration/openai"
 	"github.com/kosmo-run/kosmo/integration/openai/openaitest"
 	"github.com/kosmo-run/kosmo/luabridge"
+	"github.com/kosmo-run/kosmo/store/sqlite"
 )
 
 // canaryKey is the account key of the fault tests: it reaches the fake
@@ -31,6 +32,7 @@ type faultRig struct {
 	fake   *openaitest.Server
 	client *integration.Client
 	vm     *luabridge.VM
+	store  *sqlite.DB
 	out    bytes.Buffer
 	audit  bytes.Buffer
 }
@@ -43,12 +45,27 @@ type rigConfig struct {
 	// readOnly and dryRun are the host's policies, accountReadOnly the
 	// account's read_only.
 	readOnly, dryRun, accountReadOnly bool
+	// native puts the account on the Assistants API (a fake that still
+	// serves it), whose assistants the provider keeps: the fault cases
+	// count them there to prove a retry made no duplicate.
+	native bool
 }
 
 func defaultRig() rigConfig { return rigConfig{timeout: 5 * time.Second, retries: 2} }
 
 func newFaultRig(cfg rigConfig) *faultRig {
-	r := &faultRig{fake: openaitest.NewServer(openaitest.WithAPIKeys(canaryKey))}
+	fakeOpts := []openaitest.Option{openaitest.WithAPIKeys(canaryKey)}
+	var settings map[string]string
+	if cfg.native {
+		fakeOpts = append(fakeOpts, openaitest.WithLegacyAssistants())
+		settings = map[string]string{openai.SettingAssistants: openai.AssistantsNative}
+	}
+	r := &faultRig{fake: openaitest.NewServer(fakeOpts...)}
+	db, err := sqlite.Open(context.Background(), ":memory:")
+	if err != nil {
+		panic(err) // an in-memory database needs no file: it cannot fail here
+	}
+	r.store = db
 	r.client = integration.NewClient()
 	r.client.Backoff = func(int) time.Duration { return time.Millisecond }
 	r.client.MaxResponseBytes = cfg.maxBytes
@@ -58,13 +75,14 @@ func newFaultRig(cfg rigConfig) *faultRig {
 		Integrations: []*integration.Integration{openai.New()},
 		Accounts: accounts.Config{"openai": {Default: "work", Accounts: []*integration.Account{
 			{Name: "work", Key: integration.NewSecret(canaryKey), BaseURL: r.fake.BaseURL(), Timeout: cfg.timeout, MaxRetries: &retries,
-				ReadOnly: cfg.accountReadOnly},
+				ReadOnly: cfg.accountReadOnly, Settings: settings},
 		}}},
 		Client:   r.client,
 		Stdout:   &r.out,
 		OnCall:   aw.OnCall,
 		ReadOnly: cfg.readOnly,
 		DryRun:   cfg.dryRun,
+		Store:    r.store,
 	})
 	return r
 }
@@ -72,6 +90,7 @@ func newFaultRig(cfg rigConfig) *faultRig {
 // close stops everything the rig started.
 func (r *faultRig) close() {
 	r.vm.Close()
+	_ = r.store.Close()
 	r.fake.Close()
 	r.client.HTTP.CloseIdleConnections()
 }
@@ -84,6 +103,7 @@ func (r *faultRig) close() {
 func (r *faultRig) closeCheckingLeaks(t *testing.T, before, serving int) {
 	t.Helper()
 	r.vm.Close()
+	_ = r.store.Close()
 	r.client.HTTP.CloseIdleConnections()
 	requireNoGoroutineLeak(t, serving)
 	r.fake.Close()
@@ -266,6 +286,7 @@ func TestFaults(t *testing.T) {
 			if cfg.timeout == 0 {
 				cfg = defaultRig()
 			}
+			cfg.native = strings.HasPrefix(tc.call, "openai_create_assistant")
 			before := goroutineBaseline()
 			r := newFaultRig(cfg)
 			serving := goroutineBaseline()
@@ -462,12 +483,22 @@ func TestPolicyStopsEveryWriteBeforeSending(t *testing.T) {
 				require.NoError(t, err, name)
 				m, isTable := res[1].(map[string]any)
 				require.True(t, isTable, "%s: %v", name, res[1])
-				if mode.cfg.dryRun {
+				switch {
+				case mode.cfg.dryRun && name == "openai_create_assistant":
+					require.Equal(t, true, res[0], "%s: %v", name, res[2])
+					assert.Equal(t, true, m["dry_run"], name)
+					assert.Nil(t, m["method"], "an assistant is kept by kosmo: no request")
+					assert.NotNil(t, m["store"], "what would be stored")
+				case mode.cfg.dryRun && name == "openai_create_run":
+					require.Equal(t, false, res[0], "a dry run of a run needs its assistant: %v", res[2])
+					assert.Equal(t, float64(404), m["status"])
+					assert.Equal(t, "assistant_id", m["param"])
+				case mode.cfg.dryRun:
 					require.Equal(t, true, res[0], "%s: %v", name, res[2])
 					assert.Equal(t, true, m["dry_run"], name)
 					assert.Equal(t, "POST", m["method"], name)
 					assert.True(t, strings.HasPrefix(m["url"].(string), r.fake.BaseURL()+"/"), name)
-				} else {
+				default:
 					require.Equal(t, false, res[0], name)
 					assert.Equal(t, "policy_error", m["type"], name)
 					assert.Contains(t, m["message"], "refused: this is a write operation", name)

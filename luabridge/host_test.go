@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/kosmo-run/kosmo/integration"
+	"github.com/kosmo-run/kosmo/integration/openai"
 	"github.com/kosmo-run/kosmo/integration/openai/openaitest"
 	"github.com/kosmo-run/kosmo/luabridge"
 )
@@ -31,7 +32,7 @@ func TestReadDocIsTheReferenceByteForByte(t *testing.T) {
 }
 
 func TestPolicies(t *testing.T) {
-	const write = `return app.integrations.openai.openai_create_assistant{ model = "gpt-4o", name = "x" }`
+	const write = `return app.integrations.openai.openai_create_thread{ messages = { { role = "user", content = "x" } } }`
 	const read = `return #app.integrations.openai.openai_list_models().data`
 	tests := []struct {
 		name    string
@@ -47,8 +48,9 @@ func TestPolicies(t *testing.T) {
 		{"other account still writes", func(o *luabridge.Options) { o.Accounts["openai"].Accounts[0].ReadOnly = true },
 			`return app.integrations.openai.work.openai_create_assistant{ model = "gpt-4o" }.id`, "", "", 0},
 		{"dry-run sends no write", func(o *luabridge.Options) { o.DryRun = true },
-			`local r = app.integrations.openai.openai_create_assistant{ model = "gpt-4o", name = "x" }
-			 assert(r.dry_run and r.method == "POST" and r.body.name == "x" and r.url:find("/v1/assistants", 1, true))
+			`local r = app.integrations.openai.openai_create_thread{ messages = { { role = "user", content = "x" } } }
+			 assert(r.dry_run and r.method == "POST" and r.body.items[1].content == "x" and r.url:find("/v1/conversations", 1, true))
+			 assert(#r.requests == 1 and r.requests[1].url == r.url)
 			 assert(r.operation == "write" and r.account == "personal")
 			 for k, v in pairs(r) do assert(not tostring(v):find("sk-", 1, true), k) end`, "", "", 0},
 		{"dry-run still validates", func(o *luabridge.Options) { o.DryRun = true }, `app.integrations.openai.openai_create_assistant{ modle = "x" }`, "did you mean 'model'?", "validation_error", 0},
@@ -88,8 +90,10 @@ func TestRetriesAndStructuredErrors(t *testing.T) {
 	assert.Equal(t, []any{500.0, "server_error", "internal", true, 3.0, "openai_list_models (account personal): HTTP 500 internal: boom (after 3 attempts)"}, res)
 }
 
-func TestAssistantsShutdownIsAClearError(t *testing.T) {
-	h := newHarness(t, nil)
+// An account that keeps the Assistants API (assistants: native) on a server
+// that has shut it down gets the server's answer as an ordinary error.
+func TestNativeAssistantsShutdownIsAClearError(t *testing.T) {
+	h := newHarnessMode(t, openai.AssistantsNative, nil)
 	h.a.InjectFault(openaitest.Fault{Path: "/v1/assistants", Status: 410,
 		Body: `{"error":{"message":"The Assistants API has been shut down.","type":"invalid_request_error","param":null,"code":"gone"}}`})
 	_, err := run(t, h, `app.integrations.openai.openai_create_assistant{ model = "gpt-4o" }`)

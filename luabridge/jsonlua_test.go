@@ -437,8 +437,8 @@ func TestDecodeJSONOnFakeResponses(t *testing.T) {
 		{"embeddings, base64", "/embeddings", map[string]any{"model": "text-embedding-3-large", "input": []string{"a", "b"}, "encoding_format": "base64"}},
 		{"image, b64_json", "/images/generations", map[string]any{"prompt": "a red square", "n": 2, "size": "256x256", "response_format": "b64_json"}},
 		{"image, url", "/images/generations", map[string]any{"prompt": "a red square"}},
-		{"assistant", "/assistants", map[string]any{"model": "gpt-4o", "name": "x", "tools": []any{map[string]any{"type": "code_interpreter"}}}},
-		{"thread", "/threads", map[string]any{"messages": []any{map[string]any{"role": "user", "content": "hi"}}}},
+		{"conversation", "/conversations", map[string]any{"items": []any{map[string]any{"role": "user", "content": "hi"}}}},
+		{"response", "/responses", map[string]any{"model": "gpt-4o", "input": "hi", "tools": []any{map[string]any{"type": "code_interpreter", "container": map[string]any{"type": "auto"}}}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

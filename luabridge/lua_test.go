@@ -24,6 +24,7 @@ import (
 	"github.com/kosmo-run/kosmo/integration/openai"
 	"github.com/kosmo-run/kosmo/integration/openai/openaitest"
 	"github.com/kosmo-run/kosmo/luabridge"
+	"github.com/kosmo-run/kosmo/store/sqlite"
 )
 
 // Keys of the two test accounts; each fake accepts only its own.
@@ -42,29 +43,47 @@ type harness struct {
 
 func newHarness(t *testing.T, mutate func(*luabridge.Options)) *harness {
 	t.Helper()
+	return newHarnessMode(t, openai.AssistantsResponses, mutate)
+}
+
+// newHarnessMode is newHarness with both accounts on one assistants
+// backend: responses (today's API; the fakes serve no Assistants endpoint)
+// or native (the fakes serve Assistants v2).
+func newHarnessMode(t *testing.T, mode string, mutate func(*luabridge.Options)) *harness {
+	t.Helper()
+	fakeOpts := []openaitest.Option{}
+	if mode == openai.AssistantsNative {
+		fakeOpts = append(fakeOpts, openaitest.WithLegacyAssistants())
+	}
 	h := &harness{
-		a:   openaitest.NewServer(openaitest.WithAPIKeys(personalKey)),
-		b:   openaitest.NewServer(openaitest.WithAPIKeys(workKey)),
+		a:   openaitest.NewServer(append(fakeOpts, openaitest.WithAPIKeys(personalKey))...),
+		b:   openaitest.NewServer(append(fakeOpts, openaitest.WithAPIKeys(workKey))...),
 		out: &bytes.Buffer{},
 	}
 	t.Cleanup(h.a.Close)
 	t.Cleanup(h.b.Close)
 	client := integration.NewClient()
 	client.Backoff = func(int) time.Duration { return time.Millisecond }
+	settings := map[string]string{openai.SettingAssistants: mode}
+	db, err := sqlite.Open(context.Background(), ":memory:")
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = db.Close() })
 	opts := luabridge.Options{
 		Integrations: []*integration.Integration{openai.New()},
 		Accounts: accounts.Config{"openai": {Default: "personal", Accounts: []*integration.Account{
-			{Name: "personal", Key: integration.NewSecret(personalKey), BaseURL: h.a.BaseURL()},
-			{Name: "work", Key: integration.NewSecret(workKey), BaseURL: h.b.BaseURL(), Organization: "org-work", Project: "proj_work"},
+			{Name: "personal", Key: integration.NewSecret(personalKey), BaseURL: h.a.BaseURL(), Settings: settings},
+			{Name: "work", Key: integration.NewSecret(workKey), BaseURL: h.b.BaseURL(), Organization: "org-work", Project: "proj_work", Settings: settings},
 		}}},
 		Client: client,
 		Stdout: h.out,
+		Store:  db,
 	}
 	if mutate != nil {
 		mutate(&opts)
 	}
 	h.vm = luabridge.New(opts)
 	t.Cleanup(h.vm.Close)
+	h.vm.L.SetGlobal("MODE", lua.LString(mode))
 	h.vm.L.SetGlobal("__fake_requests", h.vm.L.NewFunction(func(L *lua.LState) int {
 		srv := h.a
 		if L.CheckString(1) == "b" {
@@ -146,17 +165,24 @@ func TestLua(t *testing.T) {
 		script := string(prelude) + "\n" + string(src)
 		names := testNames(t, script)
 		require.NotEmpty(t, names, file)
-		t.Run(filepath.Base(file), func(t *testing.T) {
-			for _, name := range names {
-				t.Run(name, func(t *testing.T) {
-					h := newHarness(t, nil)
-					ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-					defer cancel()
-					_, err := h.vm.Run(ctx, filepath.Base(file), script+"\n"+name+"()")
-					require.NoError(t, err, "output:\n%s", h.out.String())
-				})
-			}
-		})
+		// The assistants functions run against both of their backends.
+		modes := []string{openai.AssistantsResponses}
+		if strings.HasPrefix(filepath.Base(file), "assistants") {
+			modes = append(modes, openai.AssistantsNative)
+		}
+		for _, mode := range modes {
+			t.Run(filepath.Base(file)+"/"+mode, func(t *testing.T) {
+				for _, name := range names {
+					t.Run(name, func(t *testing.T) {
+						h := newHarnessMode(t, mode, nil)
+						ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+						defer cancel()
+						_, err := h.vm.Run(ctx, filepath.Base(file), script+"\n"+name+"()")
+						require.NoError(t, err, "output:\n%s", h.out.String())
+					})
+				}
+			})
+		}
 	}
 }
 

@@ -13,6 +13,7 @@ import (
 	"github.com/kosmo-run/kosmo/accounts"
 	"github.com/kosmo-run/kosmo/docs"
 	"github.com/kosmo-run/kosmo/integration"
+	"github.com/kosmo-run/kosmo/store"
 )
 
 // Options configure a VM.
@@ -48,6 +49,9 @@ type Options struct {
 	// Files grants fs.read and fs.write below chosen directories; the zero
 	// value grants nothing.
 	Files FileGrants
+	// Store keeps what functions keep on the host's side (OpenAI's
+	// assistants); nil makes those functions fail with a clear error.
+	Store store.Store
 }
 
 // CallRecord describes one integration call for logs; it holds no argument

@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"sort"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -22,6 +24,9 @@ type accountView struct {
 	KeySource   string `json:"key_source"`
 	Key         string `json:"key"`
 	ReadOnly    bool   `json:"read_only"`
+	// Settings are the integration's own account settings, defaults
+	// included (assistants: responses).
+	Settings map[string]string `json:"settings,omitempty"`
 }
 
 // checkView is the outcome of `kosmo accounts check` for one account.
@@ -53,7 +58,7 @@ func (a *app) newAccountsCmd() *cobra.Command {
 				return a.writeJSON(views)
 			}
 			tw := tabwriter.NewWriter(a.env.Stdout, 0, 0, 2, ' ', 0)
-			fmt.Fprintln(tw, "INTEGRATION\tACCOUNT\tDEFAULT\tBASE URL\tKEY FROM\tKEY")
+			fmt.Fprintln(tw, "INTEGRATION\tACCOUNT\tDEFAULT\tBASE URL\tKEY FROM\tKEY\tSETTINGS")
 			for _, v := range views {
 				def := ""
 				if v.Default {
@@ -63,7 +68,7 @@ func (a *app) newAccountsCmd() *cobra.Command {
 				if v.ReadOnly {
 					name += " (read-only)"
 				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", v.Integration, name, def, v.BaseURL, v.KeySource, v.Key)
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", v.Integration, name, def, v.BaseURL, v.KeySource, v.Key, settingsText(v.Settings))
 			}
 			if len(views) == 0 {
 				fmt.Fprintln(tw, "(none: set OPENAI_API_KEY or write a config file; see the README)")
@@ -99,11 +104,29 @@ func (a *app) accountViews(cfg accounts.Config) []accountView {
 			if base == "" {
 				base = in.DefaultBaseURL
 			}
+			settings := map[string]string{}
+			for _, st := range in.Settings {
+				settings[st.Name] = in.AccountSetting(acct, st.Name)
+			}
 			views = append(views, accountView{Integration: in.Name, Account: acct.Name, Default: acct.Name == set.Default,
-				BaseURL: base, KeySource: acct.KeySource, Key: acct.Key.Redacted(), ReadOnly: acct.ReadOnly})
+				BaseURL: base, KeySource: acct.KeySource, Key: acct.Key.Redacted(), ReadOnly: acct.ReadOnly, Settings: settings})
 		}
 	}
 	return views
+}
+
+// settingsText shows settings as "name=value" pairs, sorted.
+func settingsText(settings map[string]string) string {
+	names := make([]string, 0, len(settings))
+	for k := range settings {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	parts := make([]string, len(names))
+	for i, k := range names {
+		parts[i] = k + "=" + settings[k]
+	}
+	return strings.Join(parts, " ")
 }
 
 // checkFunction is the read-only call that proves an account works.

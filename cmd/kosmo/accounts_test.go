@@ -27,6 +27,7 @@ func TestAccountsList(t *testing.T) {
       work:
         api_key_file: `+keyFile+`
         base_url: http://127.0.0.1:9/v1
+        assistants: native
       personal:
         api_key_env: PERSONAL_KEY
         read_only: true
@@ -38,8 +39,8 @@ func TestAccountsList(t *testing.T) {
 	assert.Contains(t, r.stdout, "INTEGRATION")
 	lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
 	require.Len(t, lines, 3)
-	assert.Regexp(t, `^openai\s+personal \(read-only\)\s+https://api.openai.com/v1\s+env PERSONAL_KEY\s+sk-…onal$`, lines[1])
-	assert.Regexp(t, `^openai\s+work\s+\*\s+http://127.0.0.1:9/v1\s+file `+regexpQuote(keyFile)+`\s+sk-…6c0e$`, lines[2])
+	assert.Regexp(t, `^openai\s+personal \(read-only\)\s+https://api.openai.com/v1\s+env PERSONAL_KEY\s+sk-…onal\s+assistants=responses$`, lines[1])
+	assert.Regexp(t, `^openai\s+work\s+\*\s+http://127.0.0.1:9/v1\s+file `+regexpQuote(keyFile)+`\s+sk-…6c0e\s+assistants=native$`, lines[2])
 
 	r = runCLI(t, context.Background(), vars, "--config", cfg, "accounts", "--json")
 	require.Equal(t, 0, r.code, r.stderr)
@@ -47,7 +48,7 @@ func TestAccountsList(t *testing.T) {
 	require.NoError(t, json.Unmarshal([]byte(r.stdout), &views))
 	require.Len(t, views, 2)
 	assert.Equal(t, accountView{Integration: "openai", Account: "work", Default: true, BaseURL: "http://127.0.0.1:9/v1",
-		KeySource: "file " + keyFile, Key: "sk-…6c0e"}, views[1])
+		KeySource: "file " + keyFile, Key: "sk-…6c0e", Settings: map[string]string{"assistants": "native"}}, views[1])
 	assert.NotContains(t, r.stdout, canary)
 }
 

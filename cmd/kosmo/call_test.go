@@ -145,12 +145,19 @@ func TestCallEnvelopeAndErrors(t *testing.T) {
 }
 
 func TestCallDryRun(t *testing.T) {
-	r := runCLI(t, context.Background(), nil, "call", "--fake", "--dry-run", "openai.openai_create_assistant", "-f", "model=gpt-4o", "-f", "name=Helper")
+	r := runCLI(t, context.Background(), nil, "call", "--fake", "--dry-run", "openai.openai_add_message_to_thread",
+		"-f", "thread_id=conv_1", "-f", "role=user", "-f", "content=Hello")
 	require.Equal(t, 0, r.code, r.stderr)
 	var plan map[string]any
 	require.NoError(t, json.Unmarshal([]byte(r.stdout), &plan))
 	assert.Equal(t, true, plan["dry_run"])
-	assert.Equal(t, map[string]any{"model": "gpt-4o", "name": "Helper"}, plan["body"])
+	assert.Equal(t, map[string]any{"items": []any{map[string]any{"type": "message", "role": "user", "content": "Hello"}}}, plan["body"])
+
+	r = runCLI(t, context.Background(), nil, "call", "--fake", "--dry-run", "openai.openai_create_assistant", "-f", "model=gpt-4o", "-f", "name=Helper")
+	require.Equal(t, 0, r.code, r.stderr)
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &plan))
+	assert.Equal(t, []any{}, plan["requests"], "an assistant is kept by kosmo")
+	assert.Equal(t, "Helper", plan["store"].([]any)[0].(map[string]any)["record"].(map[string]any)["name"])
 }
 
 func TestRunEvalStdinAndJSON(t *testing.T) {

@@ -101,7 +101,7 @@ func TestExitCodes(t *testing.T) {
 		{"timeout in sleep", nil, []string{"run", "--fake", "--timeout", "200ms", script(t, `sleep(30)`)}, ExitTimeout, "time limit", ""},
 		{"forged timeout message", nil, []string{"run", "--fake", script(t, `error("script stopped: time limit (--timeout) reached")`)}, ExitScript, "", ""},
 		{"read-only", nil, []string{"run", "--fake", "--read-only", script(t, `app.integrations.openai.openai_create_thread{}`)}, ExitScript, "read-only (--read-only)", ""},
-		{"dry-run", nil, []string{"run", "--fake", "--dry-run", script(t, `local r = app.integrations.openai.openai_create_thread{}; print(r.dry_run, r.method, r.url:match("/v1/threads$") ~= nil)`)}, ExitOK, "", "true\tPOST\ttrue\n"},
+		{"dry-run", nil, []string{"run", "--fake", "--dry-run", script(t, `local r = app.integrations.openai.openai_create_thread{}; print(r.dry_run, r.method, r.url:match("/v1/conversations$") ~= nil)`)}, ExitOK, "", "true\tPOST\ttrue\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

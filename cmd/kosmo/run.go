@@ -14,8 +14,11 @@ import (
 	"github.com/kosmo-run/kosmo/accounts"
 	"github.com/kosmo-run/kosmo/audit"
 	"github.com/kosmo-run/kosmo/integration"
+	"github.com/kosmo-run/kosmo/integration/openai"
 	"github.com/kosmo-run/kosmo/integration/openai/openaitest"
 	"github.com/kosmo-run/kosmo/luabridge"
+	"github.com/kosmo-run/kosmo/store"
+	"github.com/kosmo-run/kosmo/store/sqlite"
 )
 
 // DefaultTimeout is the wall-clock limit of a script unless --timeout says.
@@ -103,6 +106,8 @@ type callView struct {
 	DurationMS int64  `json:"duration_ms"`
 	Attempts   int    `json:"attempts"`
 	RequestID  string `json:"request_id,omitempty"`
+	// Requests lists each HTTP request of a function that makes its own.
+	Requests []audit.RequestLine `json:"requests,omitempty"`
 }
 
 func (a *app) run(ctx context.Context, opts *runOptions) error {
@@ -158,7 +163,7 @@ func viewCalls(calls []kosmo.Call) []callView {
 	out := make([]callView, 0, len(calls))
 	for _, c := range calls {
 		out = append(out, callView{Function: c.Function, Account: c.Account, Status: c.Status,
-			DurationMS: c.Duration.Milliseconds(), Attempts: c.Attempts, RequestID: c.RequestID})
+			DurationMS: c.Duration.Milliseconds(), Attempts: c.Attempts, RequestID: c.RequestID, Requests: audit.Requests(c.CallInfo)})
 	}
 	return out
 }
@@ -167,15 +172,33 @@ func viewCalls(calls []kosmo.Call) []callView {
 // the host with the policy flags and, for scripts, configure (limits and
 // grants; nil for none); cleanup stops what it started.
 func (a *app) newHost(p *policyFlags, captureOutput bool, configure func(*luabridge.Options)) (*kosmo.Host, func(), error) {
-	cfg, err := a.loadAccounts(p.fake)
+	loaded, err := a.loadAll(p.fake)
 	if err != nil {
 		return nil, nil, err
 	}
+	cfg := loaded.Accounts
 	cleanup := func() {}
+	// With --fake, assistants live in the host's own in-memory store, as
+	// the fake's conversations live in its memory; otherwise in the store
+	// file, opened on first use.
+	var st store.Store
 	if p.fake {
-		srv := openaitest.NewServer()
+		var opts []openaitest.Option
+		if anyNativeAssistants(cfg) {
+			opts = append(opts, openaitest.WithLegacyAssistants())
+		}
+		srv := openaitest.NewServer(opts...)
 		cleanup = srv.Close
 		cfg = useFake(cfg, a.integrations, srv.BaseURL(), openaitest.DefaultAPIKey)
+	} else {
+		st = a.openStore(loaded.Store)
+		closeFake := cleanup
+		cleanup = func() {
+			closeFake()
+			if err := st.Close(); err != nil {
+				fmt.Fprintf(a.env.Stderr, "kosmo: store: %v\n", err)
+			}
+		}
 	}
 	var stdout io.Writer = a.env.Stdout
 	if captureOutput {
@@ -197,6 +220,7 @@ func (a *app) newHost(p *policyFlags, captureOutput bool, configure func(*luabri
 		DryRun:       p.dryRun,
 		OnCallStart:  spin.start,
 		Configure:    configure,
+		Store:        st,
 		OnCall: func(c kosmo.Call) {
 			spin.stop()
 			if auditLog != nil {
@@ -207,6 +231,7 @@ func (a *app) newHost(p *policyFlags, captureOutput bool, configure func(*luabri
 	return host, func() {
 		spin.stop()
 		cleanup()
+		_ = host.Close()
 		if auditLog != nil {
 			if err := auditLog.Close(); err != nil {
 				fmt.Fprintf(a.env.Stderr, "kosmo: audit log: %v\n", err)
@@ -239,7 +264,13 @@ func (a *app) readScript(path string) (string, error) {
 }
 
 func (a *app) loadAccounts(ignoreKeys bool) (accounts.Config, error) {
-	cfg, _, err := accounts.Load(accounts.Sources{
+	l, err := a.loadAll(ignoreKeys)
+	return l.Accounts, err
+}
+
+// loadAll reads the configuration: accounts and host settings.
+func (a *app) loadAll(ignoreKeys bool) (accounts.Loaded, error) {
+	return accounts.LoadAll(accounts.Sources{
 		ConfigFile: a.configFile,
 		Getenv:     a.env.Getenv,
 		HomeDir:    a.env.HomeDir,
@@ -248,7 +279,37 @@ func (a *app) loadAccounts(ignoreKeys bool) (accounts.Config, error) {
 		Account:    a.account,
 		Warn:       func(msg string) { fmt.Fprintln(a.env.Stderr, "kosmo: warning: "+msg) },
 	}, a.integrations)
-	return cfg, err
+}
+
+// openStore returns the store at path (the default place when ""),
+// opened when a script first uses it, so that scripts that never do create
+// no file.
+func (a *app) openStore(path string) *store.LazyStore {
+	if path == "" {
+		path = sqlite.DefaultPath(a.env.Getenv, a.env.HomeDir)
+	}
+	return store.Lazy(func(ctx context.Context) (store.Store, error) {
+		db, err := sqlite.Open(ctx, path)
+		if err != nil {
+			return nil, fmt.Errorf("store %s: %w", path, err)
+		}
+		return db, nil
+	})
+}
+
+// anyNativeAssistants reports whether an OpenAI account uses the Assistants
+// API itself (assistants: native).
+func anyNativeAssistants(cfg accounts.Config) bool {
+	set := cfg[openai.Name]
+	if set == nil {
+		return false
+	}
+	for _, acct := range set.Accounts {
+		if acct.Settings[openai.SettingAssistants] == openai.AssistantsNative {
+			return true
+		}
+	}
+	return false
 }
 
 // useFake points every account at the fake server with its key, and gives an

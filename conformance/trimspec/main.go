@@ -1,6 +1,9 @@
 // Command trimspec cuts OpenAI's published OpenAPI document down to what the
-// conformance suite serves with Prism: the 15 operations kosmo calls and the
-// components they reach, with two fixes the validator needs.
+// conformance suite serves with Prism: the operations of kosmo's 15
+// functions (among them the retired Assistants API, which the fake still
+// serves on request), the Conversations and Responses operations that
+// replace the Assistants API, and the components they reach, with two fixes
+// the validator needs.
 //
 //	go run ./conformance/trimspec -in PATH/TO/openai-openapi/openapi.json
 //
@@ -31,22 +34,28 @@ import (
 	"strings"
 )
 
-// operations are the 15 operations kosmo calls, by path, with their methods.
+// operations are the operations kosmo calls, by path, with their methods.
 // Paths are relative to https://api.openai.com/v1, as in the spec.
 func operations() map[string][]string {
 	return map[string][]string{
-		"/chat/completions":                  {"post"},
-		"/embeddings":                        {"post"},
-		"/images/generations":                {"post"},
-		"/audio/transcriptions":              {"post"},
-		"/audio/speech":                      {"post"},
-		"/assistants":                        {"get", "post"},
-		"/threads":                           {"post"},
-		"/threads/{thread_id}/messages":      {"get", "post"},
-		"/threads/{thread_id}/runs":          {"post"},
-		"/threads/{thread_id}/runs/{run_id}": {"get"},
-		"/files":                             {"get", "post"},
-		"/models":                            {"get"},
+		"/conversations":                         {"post"},
+		"/conversations/{conversation_id}":       {"get"},
+		"/conversations/{conversation_id}/items": {"get", "post"},
+		"/responses":                             {"post"},
+		"/responses/{response_id}":               {"get"},
+		"/responses/{response_id}/cancel":        {"post"},
+		"/chat/completions":                      {"post"},
+		"/embeddings":                            {"post"},
+		"/images/generations":                    {"post"},
+		"/audio/transcriptions":                  {"post"},
+		"/audio/speech":                          {"post"},
+		"/assistants":                            {"get", "post"},
+		"/threads":                               {"post"},
+		"/threads/{thread_id}/messages":          {"get", "post"},
+		"/threads/{thread_id}/runs":              {"post"},
+		"/threads/{thread_id}/runs/{run_id}":     {"get"},
+		"/files":                                 {"get", "post"},
+		"/models":                                {"get"},
 	}
 }
 

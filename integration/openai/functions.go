@@ -157,6 +157,7 @@ func functions() []*in.Function {
 					}}},
 			},
 			Build: postJSON("/assistants", true),
+			Run:   assistantsRun(createAssistant),
 		},
 		{
 			Name:        "openai_list_assistants",
@@ -167,6 +168,7 @@ func functions() []*in.Function {
 				num("limit", in.TypeInteger, "Number of assistants to return (default 20, max 100).", 1, 100),
 			},
 			Build: getList("/assistants", true),
+			Run:   assistantsRun(listAssistants),
 		},
 		{
 			Name:        "openai_create_thread",
@@ -181,6 +183,7 @@ func functions() []*in.Function {
 					}}},
 			},
 			Build: postJSON("/threads", true),
+			Run:   assistantsRun(createThread),
 		},
 		{
 			Name:        "openai_add_message_to_thread",
@@ -193,6 +196,7 @@ func functions() []*in.Function {
 				str("content", "Text content of the message.", true),
 			},
 			Build: postJSON("/threads/{thread_id}/messages", true),
+			Run:   assistantsRun(addMessage),
 		},
 		{
 			Name:        "openai_list_thread_messages",
@@ -204,6 +208,7 @@ func functions() []*in.Function {
 				num("limit", in.TypeInteger, "Number of messages to return (default 20, max 100).", 1, 100),
 			},
 			Build: getList("/threads/{thread_id}/messages", true),
+			Run:   assistantsRun(listMessages),
 		},
 		{
 			Name:        "openai_create_run",
@@ -216,6 +221,7 @@ func functions() []*in.Function {
 				str("instructions", "Override the assistant's default instructions for this run.", false),
 			},
 			Build: postJSON("/threads/{thread_id}/runs", true),
+			Run:   assistantsRun(createRun),
 		},
 		{
 			Name:        "openai_get_run",
@@ -227,6 +233,7 @@ func functions() []*in.Function {
 				id("run_id", "The ID of the run to check."),
 			},
 			Build: getList("/threads/{thread_id}/runs/{run_id}", true),
+			Run:   assistantsRun(getRun),
 		},
 		{
 			Name:        "openai_upload_file",

@@ -19,6 +19,10 @@ const betaHeader = "assistants=v2"
 // New returns the OpenAI integration with its 15 functions in
 // documentation order. Each call returns a fresh value.
 func New() *integration.Integration {
+	fns := functions()
+	for _, fn := range fns {
+		fn.Today = today[fn.Name]
+	}
 	return &integration.Integration{
 		Name:           Name,
 		Title:          "OpenAI",
@@ -29,10 +33,12 @@ func New() *integration.Integration {
 			Organization: "OPENAI_ORG_ID",
 			Project:      "OPENAI_PROJECT_ID",
 		},
-		Functions:  functions(),
+		Functions:  fns,
+		Today:      todayNote,
 		Examples:   examples(),
 		Authorize:  authorize,
 		ParseError: parseError,
+		Settings:   settings(),
 	}
 }
 

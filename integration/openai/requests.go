@@ -28,7 +28,7 @@ func postJSON(tmpl string, beta bool) func(in.Args) (*in.Request, error) {
 		if err != nil {
 			return nil, fmt.Errorf("encoding request body: %w", err)
 		}
-		return &in.Request{Method: http.MethodPost, Path: p, Header: headers(beta), ContentType: "application/json", Body: data}, nil
+		return &in.Request{Method: http.MethodPost, Path: p, Endpoint: tmpl, Header: headers(beta), ContentType: "application/json", Body: data}, nil
 	}
 }
 
@@ -60,7 +60,7 @@ func getList(tmpl string, beta bool) func(in.Args) (*in.Request, error) {
 				q.Set(k, strconv.FormatBool(x))
 			}
 		}
-		return &in.Request{Method: http.MethodGet, Path: p, Query: q, Header: headers(beta)}, nil
+		return &in.Request{Method: http.MethodGet, Path: p, Endpoint: tmpl, Query: q, Header: headers(beta)}, nil
 	}
 }
 

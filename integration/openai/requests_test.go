@@ -28,10 +28,18 @@ import (
 // sent is one call: it validates raw as a script's arguments would be,
 // invokes fn against a fresh fake and returns the one request the fake
 // received. The call's own outcome does not matter here (ids may be
-// unknown to the fake).
+// unknown to the fake). The assistants functions are called through an
+// account with assistants: native, against a fake that serves Assistants
+// v2: these are the requests of that backend (today's API has its own
+// tests below and in testdata/lua/assistants_test.lua).
 func sent(t *testing.T, acct integration.Account, fn string, raw map[string]any) openaitest.Request {
 	t.Helper()
-	srv := openaitest.NewServer()
+	var opts []openaitest.Option
+	if slices.Contains(assistantsAPI, fn) {
+		opts = append(opts, openaitest.WithLegacyAssistants())
+		acct.Settings = map[string]string{openai.SettingAssistants: openai.AssistantsNative}
+	}
+	srv := openaitest.NewServer(opts...)
 	t.Cleanup(srv.Close)
 	in := openai.New()
 	f := function(t, in, fn)

@@ -1,17 +1,6 @@
 -- Every function through the three account forms (openai.fn, openai.default.fn,
 -- openai.work.fn), checking the response in Lua and the request the fake got.
 
-local function auth_ok(req, server)
-  local key = server == "a" and "personal" or "work"
-  contains(req.headers["authorization"], "Bearer sk-" .. key, "bearer key")
-  if server == "b" then
-    eq(req.headers["openai-organization"], "org-work", "organization header")
-    eq(req.headers["openai-project"], "proj_work", "project header")
-  else
-    eq(req.headers["openai-organization"], nil, "no organization header")
-  end
-end
-
 function TestChatCompletion()
   each_form(function(ns, server)
     local r = ns.openai_chat_completion({
@@ -120,58 +109,6 @@ function TestTranscriptionTextFormats()
   eq(v.text, "Plain words"); ok(v.duration > 0, "duration"); eq(type(v.language), "string")
 end
 
-function TestAssistantsWorkflow()
-  each_form(function(ns, server)
-    local asst = ns.openai_create_assistant({
-      model = "gpt-4o", name = "Helper", description = "Helps", instructions = "Be brief.",
-      tools = { { type = "code_interpreter" } },
-    })
-    contains(asst.id, "asst_"); eq(asst.name, "Helper"); eq(asst.tools[1].type, "code_interpreter")
-    local req = last(server)
-    eq(req.path, "/v1/assistants"); eq(req.headers["openai-beta"], "assistants=v2"); auth_ok(req, server)
-    eq(req.json.tools[1].type, "code_interpreter")
-
-    local list = ns.openai_list_assistants({ limit = 5 })
-    eq(list.object, "list"); eq(list.data[1].id, asst.id); eq(list.first_id, asst.id)
-    req = last(server)
-    eq(req.method, "GET"); eq(req.query.limit, "5"); eq(req.headers["openai-beta"], "assistants=v2")
-
-    local thread = ns.openai_create_thread({ messages = { { role = "user", content = "What is 2+2?" } } })
-    contains(thread.id, "thread_")
-    eq(last(server).json.messages[1].content, "What is 2+2?")
-
-    local msg = ns.openai_add_message_to_thread({ thread_id = thread.id, role = "user", content = "Answer briefly." })
-    contains(msg.id, "msg_"); eq(msg.content[1].text.value, "Answer briefly.")
-    eq(last(server).path, "/v1/threads/" .. thread.id .. "/messages")
-
-    local run = ns.openai_create_run({ thread_id = thread.id, assistant_id = asst.id, instructions = "Shorter." })
-    eq(run.status, "queued"); eq(last(server).json.assistant_id, asst.id)
-    local statuses = {}
-    for _ = 1, 5 do
-      run = ns.openai_get_run({ thread_id = thread.id, run_id = run.id })
-      statuses[#statuses + 1] = run.status
-      if run.status == "completed" then break end
-    end
-    eq(table.concat(statuses, ","), "in_progress,completed")
-    eq(last(server).path, "/v1/threads/" .. thread.id .. "/runs/" .. run.id)
-
-    local msgs = ns.openai_list_thread_messages({ thread_id = thread.id, limit = 10 })
-    eq(#msgs.data, 3, "two user messages and the reply")
-    eq(msgs.data[1].role, "assistant", "newest first")
-    eq(last(server).query.limit, "10")
-  end)
-end
-
-function TestEmptyThreadSendsEmptyObject()
-  each_form(function(ns, server)
-    local t = ns.openai_create_thread({})
-    contains(t.id, "thread_")
-    eq(last(server).body, "{}")
-    ns.openai_create_thread()
-    eq(last(server).body, "{}")
-  end)
-end
-
 function TestFiles()
   each_form(function(ns, server)
     local content = "{\"prompt\": \"hi\"}\n"
@@ -208,10 +145,4 @@ function TestListModels()
     eq(req.method, "GET"); eq(req.path, "/v1/models"); auth_ok(req, server)
     ns.openai_list_models({})
   end)
-end
-
-function TestPathIdsAreEscaped()
-  local err = fails(app.integrations.openai.openai_list_thread_messages, { thread_id = "a/b c?" }, "404")
-  eq(err.status, 404)
-  eq(last("a").path, "/v1/threads/a%2Fb%20c%3F/messages")
 end

@@ -41,3 +41,15 @@ function each_form(f)
   f(app.integrations.openai.default, "a", "personal")
   f(app.integrations.openai.work, "b", "work")
 end
+
+-- auth_ok checks the credentials a request carried to fake server a or b.
+function auth_ok(req, server)
+  local key = server == "a" and "personal" or "work"
+  contains(req.headers["authorization"], "Bearer sk-" .. key, "bearer key")
+  if server == "b" then
+    eq(req.headers["openai-organization"], "org-work", "organization header")
+    eq(req.headers["openai-project"], "proj_work", "project header")
+  else
+    eq(req.headers["openai-organization"], nil, "no organization header")
+  end
+end

@@ -28,7 +28,7 @@ func createThread(t *testing.T, s *Server, req any) map[string]any {
 }
 
 func TestBetaHeaderRequired(t *testing.T) {
-	s := newTestServer(t)
+	s := newTestServer(t, WithLegacyAssistants())
 	for _, tt := range []struct{ method, path string }{
 		{http.MethodPost, "/v1/assistants"},
 		{http.MethodGet, "/v1/assistants"},
@@ -62,7 +62,7 @@ func TestBetaHeaderRequired(t *testing.T) {
 }
 
 func TestAssistantObject(t *testing.T) {
-	s := newTestServer(t)
+	s := newTestServer(t, WithLegacyAssistants())
 	a := createAssistant(t, s, map[string]any{
 		"model": "gpt-4o", "name": "Helper", "instructions": "Be nice.",
 		"tools":    []any{map[string]any{"type": "code_interpreter"}, map[string]any{"type": "function", "function": map[string]any{"name": "lookup"}}},
@@ -99,7 +99,7 @@ func TestAssistantObject(t *testing.T) {
 }
 
 func TestThreadsMessagesRuns(t *testing.T) {
-	s := newTestServer(t)
+	s := newTestServer(t, WithLegacyAssistants())
 	asst := createAssistant(t, s, map[string]any{"model": "gpt-4o", "instructions": "Default instructions."})
 	th := createThread(t, s, map[string]any{"messages": []any{
 		map[string]any{"role": "user", "content": "Hello from the thread"},
@@ -192,7 +192,7 @@ func TestThreadsMessagesRuns(t *testing.T) {
 }
 
 func TestRunWithJSONFormatAndLimit(t *testing.T) {
-	s := newTestServer(t)
+	s := newTestServer(t, WithLegacyAssistants())
 	asst := createAssistant(t, s, map[string]any{"model": "gpt-4o", "response_format": map[string]any{"type": "json_object"}})
 	th := createThread(t, s, map[string]any{"messages": []any{map[string]any{"role": "user", "content": "json please"}}})
 	base := "/v1/threads/" + th["id"].(string)
@@ -206,7 +206,7 @@ func TestRunWithJSONFormatAndLimit(t *testing.T) {
 }
 
 func TestAssistantsNotFound(t *testing.T) {
-	s := newTestServer(t)
+	s := newTestServer(t, WithLegacyAssistants())
 	asst := createAssistant(t, s, map[string]any{"model": "gpt-4o"})
 	th := createThread(t, s, map[string]any{})
 	tid := th["id"].(string)
@@ -236,7 +236,7 @@ func TestAssistantsNotFound(t *testing.T) {
 }
 
 func TestPagination(t *testing.T) {
-	s := newTestServer(t)
+	s := newTestServer(t, WithLegacyAssistants())
 	var ids []string // oldest first
 	for i := range 5 {
 		a := createAssistant(t, s, map[string]any{"model": "gpt-4o", "name": fmt.Sprint("a", i)})
@@ -292,4 +292,38 @@ func TestPagination(t *testing.T) {
 		require.Equal(t, http.StatusBadRequest, r.status, q)
 		r.apiError(t)
 	}
+}
+
+// TestAssistantsOffByDefault: OpenAI sunset the Assistants API on
+// 2026-08-26, and its paths now answer as unknown routes; the fake does the
+// same unless WithLegacyAssistants is given.
+func TestAssistantsOffByDefault(t *testing.T) {
+	s := newTestServer(t)
+	for _, tt := range []struct{ method, path, body string }{
+		{http.MethodPost, "/v1/assistants", `{"model":"gpt-4o"}`},
+		{http.MethodGet, "/v1/assistants", ``},
+		{http.MethodPost, "/v1/threads", `{}`},
+		{http.MethodPost, "/v1/threads/thread_x/messages", `{"role":"user","content":"x"}`},
+		{http.MethodGet, "/v1/threads/thread_x/messages", ``},
+		{http.MethodPost, "/v1/threads/thread_x/runs", `{"assistant_id":"asst_x"}`},
+		{http.MethodGet, "/v1/threads/thread_x/runs/run_x", ``},
+	} {
+		t.Run(tt.method+" "+tt.path, func(t *testing.T) {
+			for _, h := range []header{betaHeaders(), authHeaders()} {
+				r := call(t, s, tt.method, tt.path, strings.NewReader(tt.body), h)
+				require.Equal(t, http.StatusNotFound, r.status, "body: %s", r.body)
+				e := r.apiError(t)
+				assert.Equal(t, "Invalid URL ("+tt.method+" "+tt.path+")", e["message"])
+				assert.Equal(t, "invalid_request_error", e["type"])
+				assert.Nil(t, e["param"])
+				assert.Nil(t, e["code"])
+			}
+			// Without a key, 401 comes first, as for any unknown route.
+			require.Equal(t, http.StatusUnauthorized, call(t, s, tt.method, tt.path, nil, nil).status)
+		})
+	}
+	// The option brings them back.
+	legacy := newTestServer(t, WithLegacyAssistants())
+	createAssistant(t, legacy, map[string]any{"model": "gpt-4o"})
+	ok(t, call(t, legacy, http.MethodGet, "/v1/assistants", nil, betaHeaders()))
 }

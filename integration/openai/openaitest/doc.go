@@ -1,10 +1,11 @@
 // Package openaitest fakes the OpenAI REST API in memory, on loopback, for
 // tests, demos and the "kosmo fake" command.
 //
-// Its one job is to answer the fifteen OpenAI endpoints that kosmo calls the
-// way api.openai.com would: same paths, same authentication, same JSON
-// shapes (those of OpenAI's published OpenAPI document), same error bodies,
-// but with deterministic, locally computed content and no network access.
+// Its one job is to answer the OpenAI endpoints that kosmo calls the way
+// api.openai.com answers them today: same paths, same authentication, same
+// JSON shapes (those of OpenAI's published OpenAPI document), same error
+// bodies, but with deterministic, locally computed content and no network
+// access.
 //
 // The API is shaped like net/http/httptest:
 //
@@ -12,7 +13,7 @@
 //	defer srv.Close()
 //	// point a client at srv.BaseURL() with openaitest.DefaultAPIKey
 //
-// A [Handler] holds all the state (assistants, threads, runs, files,
+// A [Handler] holds all the state (conversations, responses, files,
 // generated images, recorded requests, injected faults) and can also be
 // mounted on any http.Server, as "kosmo fake --addr" is meant to do.
 //
@@ -32,15 +33,43 @@
 //     text, so transcribing the file returns that text exactly (Content-Type
 //     audio/mpeg, audio/wav, audio/ogg for Opus, audio/aac, audio/flac,
 //     audio/pcm);
-//   - assistants, threads, messages, runs and files live in memory; a run
+//   - conversations and their items (messages, function calls and their
+//     outputs) live in memory, listed newest first by default;
+//   - responses (POST /v1/responses) reply like chat completions, to the
+//     last user message among the conversation's items (or those of the
+//     previous_response_id chain) and the request's input; when tool_choice
+//     forces a function or custom tool, the output is a call of it instead
+//     of a message. The request's input items are appended to the
+//     conversation when the response is created, its output when it
+//     completes. A synchronous response completes at once; a background one
 //     advances one step (queued, in_progress, completed) each time it is
-//     read, and on completion appends an assistant reply to its thread.
+//     read, can be cancelled until it completes (its output is then never
+//     made), and cancelling it again, or once it has completed, returns it
+//     unchanged. A response created with store false cannot be read back.
+//     Its model must be a text model of the fake's table (GET /v1/models),
+//     unlike chat completions, which take any name; built-in tools (file search,
+//     code interpreter, web search, …) are checked and listed but never
+//     called; input items other than messages, function calls and function
+//     call outputs are refused as not supported by the fake;
+//   - files live in memory.
+//
+// OpenAI sunset the Assistants API on 2026-08-26: by default /v1/assistants
+// and /v1/threads/... answer 404 "Invalid URL", as the real API does now.
+// [WithLegacyAssistants] serves them as OpenAI did: assistants, threads,
+// messages and runs in memory, a run advancing one step (queued,
+// in_progress, completed) each time it is read and on completion appending
+// an assistant reply to its thread.
 //
 // Deliberate differences from the published spec, all as the real API
 // behaves: first_id and last_id of an empty list are null; speech answers
 // audio/* content types rather than application/octet-stream; text, srt and
 // vtt transcriptions are text/plain; file purposes "evals" and
-// "assistants_output" are accepted although OpenAIFile's enum lacks them.
+// "assistants_output" are accepted although OpenAIFile's enum lacks them; a
+// response's usage is null until it completes (and stays null when it is
+// cancelled); error bodies are {"error": {...}} even where the spec declares
+// a bare Error (POST /v1/responses/{id}/cancel). Where the real API sends
+// fields the spec does not declare (a response's store and billing, user as
+// null), the fake follows the spec and leaves them out.
 //
 // Faults (status codes with headers, delays, answers that never come,
 // connection resets, bodies that are truncated, trickle, are not JSON, are

@@ -154,7 +154,7 @@ func TestFaultIgnoredWithNegativeTimes(t *testing.T) {
 // TestConcurrentUse runs every kind of request and the control methods at
 // once; with -race it checks the locking.
 func TestConcurrentUse(t *testing.T) {
-	s := newTestServer(t)
+	s := newTestServer(t, WithLegacyAssistants())
 	asst := createAssistant(t, s, map[string]any{"model": "gpt-4o"})
 	t.Run("group", func(t *testing.T) {
 		for i := range 8 {
@@ -168,6 +168,12 @@ func TestConcurrentUse(t *testing.T) {
 				}
 				ok(t, call(t, s, http.MethodGet, base+"/messages", nil, betaHeaders()))
 				ok(t, call(t, s, http.MethodGet, "/v1/assistants", nil, betaHeaders()))
+				conv := ok(t, postJSON(t, s, "/v1/conversations", `{"items":[{"role":"user","content":"hi"}]}`, authHeaders()))
+				resp := ok(t, postJSON(t, s, "/v1/responses", map[string]any{"model": "gpt-4o", "conversation": conv["id"], "background": true}, authHeaders()))
+				for range 2 {
+					ok(t, call(t, s, http.MethodGet, "/v1/responses/"+resp["id"].(string), nil, authHeaders()))
+				}
+				ok(t, call(t, s, http.MethodGet, "/v1/conversations/"+conv["id"].(string)+"/items", nil, authHeaders()))
 				ok(t, postJSON(t, s, "/v1/chat/completions", chatBody, authHeaders()))
 				ok(t, postJSON(t, s, "/v1/embeddings", `{"model":"text-embedding-3-small","input":"x"}`, authHeaders()))
 				upload(t, s, "f.txt", "assistants", []byte("x"))
@@ -187,7 +193,7 @@ func TestConcurrentUse(t *testing.T) {
 }
 
 func TestNoPanicOnHostileInput(t *testing.T) {
-	s := newTestServer(t)
+	s := newTestServer(t, WithLegacyAssistants())
 	bodies := []string{
 		`null`, `"x"`, `123`, `{"model":null,"messages":null}`, `{"model":"m","messages":[null]}`,
 		`{"model":"m","messages":[{"role":"user","content":[null]}]}`,
@@ -196,9 +202,16 @@ func TestNoPanicOnHostileInput(t *testing.T) {
 		`{"model":"m","messages":[{"role":"user","content":"x"}],"n":-9223372036854775809}`,
 		`{"model":"m","messages":[{"role":"user","content":"x"}],"max_tokens":99999999999999999999999}`,
 		"{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"\xff\xfe\"}]}",
+		`{"model":"gpt-4o","input":[null,{"role":"user","content":[null]}]}`,
+		`{"model":"gpt-4o","input":[{"type":"function_call_output","call_id":"c","output":[{"type":"input_image"}]}]}`,
+		`{"model":"gpt-4o","input":"x","tools":[{"type":"function","name":"f","parameters":[1]}],"tool_choice":{"type":"allowed_tools","mode":"required","tools":[null]}}`,
+		`{"model":"gpt-4o","input":"json","text":{"format":{"type":"json_schema","name":"x","schema":{"$ref":"#/a/b/c","type":"object","properties":{"a":{"$ref":"#"}}}}}}`,
+		`{"items":[{"type":"message","role":"assistant","content":[{"type":"output_text"}]}],"metadata":[]}`,
+		`{"model":"gpt-4o","conversation":{"id":7},"max_output_tokens":99999999999999999999999}`,
 	}
 	paths := []string{"/v1/chat/completions", "/v1/embeddings", "/v1/images/generations", "/v1/audio/speech",
-		"/v1/assistants", "/v1/threads", "/v1/threads/x/messages", "/v1/threads/x/runs"}
+		"/v1/assistants", "/v1/threads", "/v1/threads/x/messages", "/v1/threads/x/runs",
+		"/v1/conversations", "/v1/conversations/x/items", "/v1/responses", "/v1/responses/x/cancel"}
 	for _, p := range paths {
 		for _, b := range bodies {
 			r := postJSON(t, s, p, b, betaHeaders())

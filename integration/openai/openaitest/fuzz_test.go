@@ -27,6 +27,7 @@ func FuzzJSONRequests(f *testing.F) {
 		`{"model":"m","messages":[{"role":"user","content":[{"type":"text","text":"x"}]}],"response_format":{"type":"json_schema","json_schema":{"name":"n","schema":{"type":"object","properties":{"a":{"$ref":"#/$defs/a"}},"$defs":{"a":{"type":"array","items":{"type":"integer"}}}}}}}`,
 		`{"model":"m","messages":[{"role":"tool","content":"x","tool_call_id":"c"}],"tools":[{"type":"function","function":{"name":"f"}}],"tool_choice":"required"}`,
 		`{"input":["a",[1,2]],"model":"text-embedding-3-small","dimensions":3}`,
+		`{"model":"gpt-4o","input":[{"role":"user","content":[{"type":"input_text","text":"hi"},{"type":"input_image","image_url":"https://x/y.png"}]},{"type":"function_call","call_id":"c","name":"f","arguments":"{}"},{"type":"function_call_output","call_id":"c","output":"ok"}],"tools":[{"type":"function","name":"f","parameters":{"type":"object"}}],"tool_choice":"required","text":{"format":{"type":"json_schema","name":"n","schema":{"type":"object"}}}}`,
 	} {
 		f.Add([]byte(s))
 	}
@@ -43,5 +44,17 @@ func FuzzJSONRequests(f *testing.F) {
 		parseTruncation(c, o)
 		parseRunToolChoice(c, o)
 		parseAssistantsFormat(c, o)
+		if raws, ok := o.arr("items", 0, 0); ok {
+			parseInputItems(c, "items", raws)
+		}
+		if req, err := parseResponseRequest(body); err == nil {
+			h := NewHandler()
+			h.mu.Lock()
+			req.convID, req.previousID, req.promptID = "", "", ""
+			if sr, err := h.startResponse(req); err == nil && sr.obj.Status == "queued" {
+				h.finishResponse(sr, 0)
+			}
+			h.mu.Unlock()
+		}
 	})
 }

@@ -47,12 +47,37 @@ const (
 
 // routes lists the endpoints, in one place.
 func (h *Handler) routes() []route {
-	return []route{
+	rs := []route{
 		{"POST /v1/chat/completions", authorized, h.chatCompletions},
 		{"POST /v1/embeddings", authorized, h.embeddings},
 		{"POST /v1/images/generations", authorized, h.imageGenerations},
 		{"POST /v1/audio/speech", authorized, h.speech},
 		{"POST /v1/audio/transcriptions", authorized, h.transcriptions},
+		{"POST /v1/conversations", authorized, h.createConversation},
+		{"GET /v1/conversations/{conversation_id}", authorized, h.getConversation},
+		{"POST /v1/conversations/{conversation_id}/items", authorized, h.createConversationItems},
+		{"GET /v1/conversations/{conversation_id}/items", authorized, h.listConversationItems},
+		{"POST /v1/responses", authorized, h.createResponse},
+		{"GET /v1/responses/{response_id}", authorized, h.getResponse},
+		{"POST /v1/responses/{response_id}/cancel", authorized, h.cancelResponse},
+		{"POST /v1/files", authorized, h.createFile},
+		{"GET /v1/files", authorized, h.listFiles},
+		{"GET /v1/models", authorized, h.listModels},
+		{"GET /v1/models/{model}", authorized, h.getModel},
+		{"GET " + imagePathPrefix + "{name}", public, h.serveImage},
+	}
+	if h.cfg.legacy {
+		rs = append(rs, h.assistantsRoutes()...)
+	}
+	// Anything else, including a known path with another method, is
+	// answered like the real API: 404 "Invalid URL (METHOD /path)".
+	return append(rs, route{"/", authorized, func(_ http.ResponseWriter, r *http.Request) error { return invalidURL(r) }})
+}
+
+// assistantsRoutes are the Assistants API endpoints, which OpenAI retired on
+// 2026-08-26; only [WithLegacyAssistants] serves them.
+func (h *Handler) assistantsRoutes() []route {
+	return []route{
 		{"POST /v1/assistants", beta, h.createAssistant},
 		{"GET /v1/assistants", beta, h.listAssistants},
 		{"POST /v1/threads", beta, h.createThread},
@@ -60,14 +85,6 @@ func (h *Handler) routes() []route {
 		{"GET /v1/threads/{thread_id}/messages", beta, h.listMessages},
 		{"POST /v1/threads/{thread_id}/runs", beta, h.createRun},
 		{"GET /v1/threads/{thread_id}/runs/{run_id}", beta, h.getRun},
-		{"POST /v1/files", authorized, h.createFile},
-		{"GET /v1/files", authorized, h.listFiles},
-		{"GET /v1/models", authorized, h.listModels},
-		{"GET /v1/models/{model}", authorized, h.getModel},
-		{"GET " + imagePathPrefix + "{name}", public, h.serveImage},
-		// Anything else, including a known path with another method, is
-		// answered like the real API: 404 "Invalid URL (METHOD /path)".
-		{"/", authorized, func(_ http.ResponseWriter, r *http.Request) error { return invalidURL(r) }},
 	}
 }
 

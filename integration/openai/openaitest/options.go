@@ -16,6 +16,7 @@ type config struct {
 	now         func() time.Time
 	maxBody     int64
 	maxRequests int // < 0: record every request
+	legacy      bool
 }
 
 func newConfig(opts []Option) config {
@@ -73,4 +74,15 @@ func WithMaxRecordedRequests(n int) Option {
 			c.maxRequests = n
 		}
 	}
+}
+
+// WithLegacyAssistants also serves the Assistants API (POST and GET
+// /v1/assistants, POST /v1/threads, POST and GET
+// /v1/threads/{thread_id}/messages, POST /v1/threads/{thread_id}/runs, GET
+// /v1/threads/{thread_id}/runs/{run_id}), as OpenAI did until it retired
+// that API on 2026-08-26, for tests of code written against servers that
+// still serve Assistants v2. Without it those paths answer as the real API
+// answers them today: 404 "Invalid URL (METHOD /path)".
+func WithLegacyAssistants() Option {
+	return func(c *config) { c.legacy = true }
 }

@@ -107,7 +107,7 @@ func TestRequestRecording(t *testing.T) {
 	s := newTestServer(t)
 	postJSON(t, s, "/v1/embeddings", map[string]any{"model": "text-embedding-3-small", "input": "hi"}, authHeaders())
 	call(t, s, http.MethodGet, "/v1/files?purpose=batch&limit=2", nil, authHeaders())
-	call(t, s, http.MethodGet, "/v1/threads/thread%2Fx/messages", nil, betaHeaders())
+	call(t, s, http.MethodGet, "/v1/conversations/conv%2Fx/items", nil, authHeaders())
 
 	reqs := s.Requests()
 	require.Len(t, reqs, 3)
@@ -116,7 +116,7 @@ func TestRequestRecording(t *testing.T) {
 	assert.JSONEq(t, `{"model":"text-embedding-3-small","input":"hi"}`, string(reqs[0].Body))
 	assert.Equal(t, "Bearer "+DefaultAPIKey, reqs[0].Header.Get("Authorization"))
 	assert.Equal(t, "purpose=batch&limit=2", reqs[1].RawQuery)
-	assert.Equal(t, "/v1/threads/thread%2Fx/messages", reqs[2].Path)
+	assert.Equal(t, "/v1/conversations/conv%2Fx/items", reqs[2].Path)
 
 	// Copies: changing them changes nothing inside.
 	reqs[0].Body[0] = 'X'
@@ -272,8 +272,8 @@ func TestCloseLeavesNoGoroutines(t *testing.T) {
 			}
 		}()
 		s.InjectFault(Fault{Path: "/v1/files", Truncate: true, Times: 1})
-		s.InjectFault(Fault{Path: "/v1/assistants", Reset: true, Times: 1})
-		for _, p := range []string{"/v1/files", "/v1/assistants", "/v1/files"} {
+		s.InjectFault(Fault{Path: "/v1/conversations/conv_x", Reset: true, Times: 1})
+		for _, p := range []string{"/v1/files", "/v1/conversations/conv_x", "/v1/files"} {
 			if res, err := s.Client().Get(s.BaseURL() + p); err == nil {
 				_, _ = io.Copy(io.Discard, res.Body)
 				res.Body.Close()
@@ -293,7 +293,7 @@ func TestCloseLeavesNoGoroutines(t *testing.T) {
 }
 
 func TestEmptyThreadBody(t *testing.T) {
-	s := newTestServer(t)
+	s := newTestServer(t, WithLegacyAssistants())
 	for _, body := range []string{"", "{}"} {
 		r := postJSON(t, s, "/v1/threads", body, betaHeaders())
 		m := ok(t, r)

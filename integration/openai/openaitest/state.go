@@ -11,6 +11,9 @@ type state struct {
 	fileByID      map[string]*storedFile
 	images        map[string][]byte
 	imageOrder    []string
+	conversations map[string]*conversation
+	responses     map[string]*storedResponse
+	seq           int64 // last position given to a stored item
 }
 
 func (s *state) init() {
@@ -18,6 +21,8 @@ func (s *state) init() {
 	s.threads = map[string]*thread{}
 	s.fileByID = map[string]*storedFile{}
 	s.images = map[string][]byte{}
+	s.conversations = map[string]*conversation{}
+	s.responses = map[string]*storedResponse{}
 }
 
 // thread is a thread with its messages and runs.
