@@ -5,8 +5,8 @@
 // Its tests carry the build tag "conformance" and need Prism running: run
 // them with `make conformance` (conformance/run.sh), which installs Prism
 // pinned, starts it on loopback, runs the tests and prints, per function
-// (and per operation for those checked with plain HTTP), whether every request
-// was accepted and every response valid. The spec is
+// (and per operation for those checked with plain HTTP), whether every
+// request was accepted and every response valid. The spec is
 // testdata/openapi/openapi.json, made by conformance/trimspec.
 //
 // What the tests check, each case a Lua script run by kosmo unless said
