@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -20,7 +21,9 @@ import (
 	"github.com/kosmo-run/kosmo/accounts"
 	"github.com/kosmo-run/kosmo/integration"
 	"github.com/kosmo-run/kosmo/integration/openai"
+	"github.com/kosmo-run/kosmo/integration/openai/openaitest"
 	"github.com/kosmo-run/kosmo/luabridge"
+	"github.com/kosmo-run/kosmo/store/sqlite"
 )
 
 // recorded holds the canned answers, recorded once per process.
@@ -124,8 +127,22 @@ func postJSON(ctx context.Context, hc *http.Client, url string, in, out any) err
 	if err != nil {
 		return err
 	}
-	req.Header.Set("Authorization", "Bearer "+APIKey)
 	req.Header.Set("Content-Type", "application/json")
+	return doJSON(hc, req, out)
+}
+
+// getJSON is the direct Go GET: send, check, decode.
+func getJSON(ctx context.Context, hc *http.Client, url string, out any) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return err
+	}
+	return doJSON(hc, req, out)
+}
+
+// doJSON sends req with the key, checks the status and decodes the answer.
+func doJSON(hc *http.Client, req *http.Request, out any) error {
+	req.Header.Set("Authorization", "Bearer "+APIKey)
 	resp, err := hc.Do(req)
 	if err != nil {
 		return err
@@ -317,4 +334,195 @@ func BenchmarkStartProcess(b *testing.B) {
 			}
 		})
 	}
+}
+
+// The runs workload: an assistant with instructions and one function tool,
+// and a thread with one user message, made once; each op starts a run on
+// the thread (openai_create_run: the assistant read from kosmo's store, a
+// background POST /v1/responses) and reads it back once (openai_get_run:
+// GET /v1/responses/{id}, in_progress by then).
+const (
+	runModel        = "gpt-4o"
+	runInstructions = "You answer questions about the weather in one sentence, calling get_weather when you need today's figures."
+)
+
+// runTool is the assistant's function tool in the Assistants API's shape.
+func runTool() map[string]any {
+	return map[string]any{"type": "function", "function": map[string]any{
+		"name":        "get_weather",
+		"description": "Today's weather in a city.",
+		"parameters": map[string]any{"type": "object", "required": []any{"city"},
+			"properties": map[string]any{"city": map[string]any{"type": "string", "description": "The city's name."}}},
+	}}
+}
+
+// runFixture is the stateful fake, kosmo's store (SQLite in memory) and the
+// assistant and thread every contender of BenchmarkRun uses.
+type runFixture struct {
+	srv                   *openaitest.Server
+	store                 *sqlite.DB
+	oa                    *integration.Integration
+	acct                  *integration.Account
+	threadID, assistantID string
+	// body is the POST /v1/responses body kosmo sends to start a run, which
+	// the Go baseline sends too.
+	body map[string]any
+}
+
+// callJSON is one call made from Go through kosmo as `kosmo call` and the
+// MCP gateway make it: the arguments validated, the call made through an
+// integration.Caller, its JSON result decoded.
+func (f *runFixture) callJSON(ctx context.Context, caller *integration.Caller, fn *integration.Function, args map[string]any) (map[string]any, error) {
+	valid, err := fn.Validate(args)
+	if err != nil {
+		return nil, err
+	}
+	res, _, err := caller.Call(ctx, f.oa, fn, f.acct, valid)
+	if err != nil {
+		return nil, err
+	}
+	if res.JSON == nil {
+		return nil, fmt.Errorf("%s: no JSON result", fn.Name)
+	}
+	var out map[string]any
+	return out, json.Unmarshal(res.JSON, &out)
+}
+
+// newRunFixture starts the fake, opens the store, creates the assistant and
+// the thread through kosmo, and starts one run to record the body kosmo
+// sends for it.
+func newRunFixture(b *testing.B) *runFixture {
+	b.Helper()
+	ctx := context.Background()
+	srv := openaitest.NewServer(openaitest.WithAPIKeys(APIKey), openaitest.WithMaxRecordedRequests(0))
+	b.Cleanup(srv.Close)
+	st, err := sqlite.Open(ctx, sqlite.Memory)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { _ = st.Close() })
+	f := &runFixture{srv: srv, store: st, oa: openai.New(),
+		acct: &integration.Account{Name: "default", Key: integration.NewSecret(APIKey), BaseURL: srv.BaseURL()}}
+
+	rec := &bodyRecorder{next: NewHTTPClient().Transport}
+	client := integration.NewClient()
+	client.HTTP = &http.Client{Transport: rec}
+	caller := &integration.Caller{Client: client, Store: st}
+	call := func(name string, args map[string]any) map[string]any {
+		out, err := f.callJSON(ctx, caller, f.oa.Function(name), args)
+		if err != nil {
+			b.Fatalf("%s: %v", name, err)
+		}
+		return out
+	}
+	a := call("openai_create_assistant", map[string]any{"model": runModel, "name": "Weather",
+		"instructions": runInstructions, "tools": []any{runTool()}})
+	t := call("openai_create_thread", map[string]any{"messages": []any{
+		map[string]any{"role": "user", "content": "Will it rain in Lyon this afternoon?"}}})
+	f.assistantID, _ = a["id"].(string)
+	f.threadID, _ = t["id"].(string)
+	run := call("openai_create_run", map[string]any{"thread_id": f.threadID, "assistant_id": f.assistantID})
+	if run["status"] != "queued" || run["object"] != "thread.run" {
+		b.Fatalf("unexpected run: %v", run)
+	}
+	if err := json.Unmarshal(rec.body, &f.body); err != nil {
+		b.Fatalf("the body kosmo sent: %v: %s", err, rec.body)
+	}
+	if tools, _ := f.body["tools"].([]any); f.body["conversation"] != f.threadID || f.body["background"] != true || len(tools) != 1 {
+		b.Fatalf("not the body of a run on the thread: %s", rec.body)
+	}
+	return f
+}
+
+// bodyRecorder keeps the body of the last request that had one.
+type bodyRecorder struct {
+	next http.RoundTripper
+	body []byte
+}
+
+func (r *bodyRecorder) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.Body != nil {
+		data, err := io.ReadAll(req.Body)
+		_ = req.Body.Close()
+		if err != nil {
+			return nil, err
+		}
+		r.body = data
+		req = req.Clone(req.Context())
+		req.Body = io.NopCloser(bytes.NewReader(data))
+	}
+	return r.next.RoundTrip(req)
+}
+
+// BenchmarkRun is one openai_create_run and one openai_get_run (the
+// Assistants API's run, carried by a background response and mapped to a
+// thread.run) from Lua through kosmo, the same two calls from Go through
+// integration.Caller (arguments validated, JSON result decoded), and the two
+// raw HTTP calls they make, made with net/http and decoded into
+// map[string]any, against the stateful fake on loopback.
+func BenchmarkRun(b *testing.B) {
+	f := newRunFixture(b)
+	ctx := context.Background()
+	newClient := func() *integration.Client {
+		c := integration.NewClient()
+		c.HTTP = NewHTTPClient()
+		return c
+	}
+
+	b.Run("kosmo", func(b *testing.B) {
+		vm := luabridge.New(luabridge.Options{
+			Integrations: []*integration.Integration{f.oa},
+			Accounts:     accounts.Config{"openai": {Default: "default", Accounts: []*integration.Account{f.acct}}},
+			Client:       newClient(),
+			Store:        f.store,
+		})
+		b.Cleanup(vm.Close)
+		b.ReportAllocs()
+		runLua(b, vm, `
+local oa = app.integrations.openai
+local args = { thread_id = "`+f.threadID+`", assistant_id = "`+f.assistantID+`" }
+for i = 1, %d do
+  local run = oa.openai_create_run(args)
+  local r = oa.openai_get_run({ thread_id = args.thread_id, run_id = run.id })
+  assert(r.status == "in_progress")
+end`)
+	})
+
+	b.Run("caller", func(b *testing.B) {
+		caller := &integration.Caller{Client: newClient(), Store: f.store}
+		createRun, getRun := f.oa.Function("openai_create_run"), f.oa.Function("openai_get_run")
+		b.ReportAllocs()
+		for b.Loop() {
+			run, err := f.callJSON(ctx, caller, createRun, map[string]any{"thread_id": f.threadID, "assistant_id": f.assistantID})
+			if err != nil {
+				b.Fatal(err)
+			}
+			r, err := f.callJSON(ctx, caller, getRun, map[string]any{"thread_id": f.threadID, "run_id": run["id"]})
+			if err != nil {
+				b.Fatal(err)
+			}
+			if r["status"] != "in_progress" {
+				b.Fatalf("status %v", r["status"])
+			}
+		}
+	})
+
+	b.Run("go", func(b *testing.B) {
+		hc := NewHTTPClient()
+		b.ReportAllocs()
+		for b.Loop() {
+			var run map[string]any
+			if err := postJSON(ctx, hc, f.srv.BaseURL()+"/responses", f.body, &run); err != nil {
+				b.Fatal(err)
+			}
+			id, _ := run["id"].(string)
+			var r map[string]any
+			if err := getJSON(ctx, hc, f.srv.BaseURL()+"/responses/"+url.PathEscape(id), &r); err != nil {
+				b.Fatal(err)
+			}
+			if r["status"] != "in_progress" {
+				b.Fatalf("status %v", r["status"])
+			}
+		}
+	})
 }

@@ -32,7 +32,22 @@ func TestConformance(t *testing.T) {
 					t.Error(p)
 				}
 			})
-			rep.add(rep.requests, c.fn, ok, false)
+			rep.addRequest(c.fn, ok)
+		}
+	})
+	t.Run("today", func(t *testing.T) {
+		for _, c := range todayCases() {
+			fn := fnByName(in, c.fn)
+			require.NotNil(t, fn, "no function %s", c.fn)
+			sent, deviated := 0, false
+			ok := t.Run(c.fn+"/"+c.name, func(t *testing.T) {
+				var problems []string
+				sent, deviated, problems = e.todayProblems(t, fn, c)
+				for _, p := range problems {
+					t.Error(p)
+				}
+			})
+			rep.addToday(c.fn, ok, sent, deviated)
 		}
 	})
 	t.Run("responses", func(t *testing.T) {
@@ -90,10 +105,14 @@ func TestConformance(t *testing.T) {
 		}
 	})
 
-	// Every function has a full and a minimal request and a response case.
-	kinds := map[string][]coverage{}
+	// Every function has a full and a minimal request and a response case,
+	// and each assistants function a full and a minimal one on today's API.
+	kinds, todayKinds := map[string][]coverage{}, map[string][]coverage{}
 	for _, c := range requestCases() {
 		kinds[c.fn] = append(kinds[c.fn], c.kind)
+	}
+	for _, c := range todayCases() {
+		todayKinds[c.fn] = append(todayKinds[c.fn], c.kind)
 	}
 	for _, fn := range in.Functions {
 		if !slices.Contains(kinds[fn.Name], full) || !slices.Contains(kinds[fn.Name], minimal) {
@@ -101,6 +120,15 @@ func TestConformance(t *testing.T) {
 		}
 		if rep.responses[fn.Name].total == 0 {
 			t.Errorf("%s has no response case", fn.Name)
+		}
+		if slices.Contains(assistantsFunctions, fn.Name) &&
+			(!slices.Contains(todayKinds[fn.Name], full) || !slices.Contains(todayKinds[fn.Name], minimal)) {
+			t.Errorf("%s needs a full and a minimal request case on today's API", fn.Name)
+		}
+	}
+	for _, name := range assistantsFunctions {
+		if fnByName(in, name) == nil {
+			t.Errorf("no function %s", name)
 		}
 	}
 
@@ -141,16 +169,19 @@ func (e *env) checkRequest(t *testing.T, in *integration.Integration, fn *integr
 }
 
 // report tallies the cases per function, and per operation for the
-// operations checked with plain HTTP.
+// operations checked with plain HTTP. For the assistants functions,
+// requests are on today's API (with the requests the cases sent) and
+// native those on the Assistants v2 wire.
 type report struct {
 	fns                 []string
 	requests, responses map[string]*tally
+	native              map[string]*tally
 	ops                 []string
 	operations          map[string]*tally
 	bites               tally
 }
 
-type tally struct{ pass, total, deviations int }
+type tally struct{ pass, total, deviations, sent int }
 
 func (t *tally) count(ok bool) {
 	t.total++
@@ -162,11 +193,15 @@ func (t *tally) count(ok bool) {
 func (t *tally) ok() bool { return t.total > 0 && t.pass == t.total }
 
 func newReport(in *integration.Integration) *report {
-	r := &report{requests: map[string]*tally{}, responses: map[string]*tally{}, operations: map[string]*tally{}}
+	r := &report{requests: map[string]*tally{}, responses: map[string]*tally{}, native: map[string]*tally{},
+		operations: map[string]*tally{}}
 	for _, fn := range in.Functions {
 		r.fns = append(r.fns, fn.Name)
 		r.requests[fn.Name] = &tally{}
 		r.responses[fn.Name] = &tally{}
+		if slices.Contains(assistantsFunctions, fn.Name) {
+			r.native[fn.Name] = &tally{}
+		}
 	}
 	return r
 }
@@ -176,6 +211,24 @@ func (r *report) add(m map[string]*tally, fn string, ok, deviation bool) {
 	if deviation {
 		m[fn].deviations++
 	}
+}
+
+// addRequest counts a request case of the functions' own wire: for an
+// assistants function, the Assistants v2 wire of assistants: native.
+func (r *report) addRequest(fn string, ok bool) {
+	if r.native[fn] != nil {
+		r.add(r.native, fn, ok, false)
+		return
+	}
+	r.add(r.requests, fn, ok, false)
+}
+
+// addToday counts a case of an assistants function on today's API, which
+// sent n requests, one of which Prism refused with the documented InputItem
+// deviation if deviated.
+func (r *report) addToday(fn string, ok bool, n int, deviated bool) {
+	r.add(r.requests, fn, ok, deviated)
+	r.requests[fn].sent += n
 }
 
 func (r *report) addOperation(op string, ok, deviation bool) {
@@ -190,11 +243,17 @@ func (r *report) addOperation(op string, ok, deviation bool) {
 func (r *report) String() string {
 	var b strings.Builder
 	cell := func(t *tally) string {
+		if t == nil {
+			return ""
+		}
 		s := "FAIL"
 		if t.ok() {
 			s = "ok"
 		}
 		s += fmt.Sprintf(" (%d/%d", t.pass, t.total)
+		if t.sent > 0 {
+			s += fmt.Sprintf(", %d requests", t.sent)
+		}
 		if t.deviations > 0 {
 			s += fmt.Sprintf(", %d documented deviation", t.deviations)
 			if t.deviations > 1 {
@@ -203,28 +262,44 @@ func (r *report) String() string {
 		}
 		return s + ")"
 	}
-	fmt.Fprintf(&b, "%-30s  %-24s  %s\n", "function", "request accepted", "response valid")
-	reqOK, respOK := 0, 0
+	width := 24
 	for _, fn := range r.fns {
-		fmt.Fprintf(&b, "%-30s  %-24s  %s\n", fn, cell(r.requests[fn]), cell(r.responses[fn]))
+		width = max(width, len(cell(r.requests[fn])))
+	}
+	row := func(name, today, native, responses string) {
+		fmt.Fprintf(&b, "%-30s  %-*s  %-24s  %s\n", name, width, today, native, responses)
+	}
+	row("function", "request accepted", "native (Assistants v2)", "response valid")
+	reqOK, nativeOK, respOK := 0, 0, 0
+	for _, fn := range r.fns {
+		row(fn, cell(r.requests[fn]), cell(r.native[fn]), cell(r.responses[fn]))
 		if r.requests[fn].ok() {
 			reqOK++
+		}
+		if r.native[fn] != nil && r.native[fn].ok() {
+			nativeOK++
 		}
 		if r.responses[fn].ok() {
 			respOK++
 		}
 	}
+	fmt.Fprintf(&b, "(the assistants functions: request accepted on today's API, the default assistants: responses\n"+
+		" (Conversations, Responses, kosmo's store; cases, the requests they sent, and the cases with a\n"+
+		" request Prism refused with the documented InputItem deviation only, a message with list content:\n"+
+		" see inputItemDeviation in conformance/today_test.go); native on the Assistants v2 wire of\n"+
+		" assistants: native, as are their response cases)\n")
 	opsOK := 0
 	if len(r.ops) > 0 {
-		fmt.Fprintf(&b, "\n%-30s  %-24s  %s\n", "operation (plain HTTP)", "", "responses valid")
+		fmt.Fprintf(&b, "\n")
+		row("operation (plain HTTP)", "", "", "responses valid")
 		for _, op := range r.ops {
-			fmt.Fprintf(&b, "%-30s  %-24s  %s\n", op, "", cell(r.operations[op]))
+			row(op, "", "", cell(r.operations[op]))
 			if r.operations[op].ok() {
 				opsOK++
 			}
 		}
 	}
-	fmt.Fprintf(&b, "\nrequests accepted: %d/%d   responses valid: %d/%d   operations valid: %d/%d   broken requests and responses caught: %d/%d\n",
-		reqOK, len(r.fns), respOK, len(r.fns), opsOK, len(r.ops), r.bites.pass, r.bites.total)
+	fmt.Fprintf(&b, "\nrequests accepted: %d/%d (native: %d/%d)   responses valid: %d/%d   operations valid: %d/%d   broken requests and responses caught: %d/%d\n",
+		reqOK, len(r.fns), nativeOK, len(r.native), respOK, len(r.fns), opsOK, len(r.ops), r.bites.pass, r.bites.total)
 	return b.String()
 }

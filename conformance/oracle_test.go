@@ -32,6 +32,10 @@ type oracleCase struct {
 	// undeclared, for an answer Prism lets pass, are the fields the field
 	// check must report instead.
 	undeclared []string
+	// today runs the script on today's API, where requests with the
+	// documented InputItem deviation only are carried past Prism (see
+	// passOn): these cases show that a request with more is refused.
+	today bool
 }
 
 func oracleCases() []oracleCase {
@@ -60,6 +64,25 @@ func oracleCases() []oracleCase {
 			args{"file_content": b64("x"), "filename": "a.wav", "model": "whisper-1", "response_format": "docx"}, "body.response_format"),
 		bad("upload with an unknown purpose", mock, "openai_upload_file",
 			args{"file_content": b64("x"), "filename": "a.txt", "purpose": "no-such-purpose"}, "body.purpose"),
+		// Beside a message with list content, which Prism refuses with the
+		// documented InputItem deviation only (see inputItemDeviation),
+		// another violation in the same request must still be refused.
+		{
+			name: "request today: content parts with an image detail that does not exist", to: proxy, today: true,
+			src: call("openai_create_thread", args{"messages": []any{map[string]any{"role": "user", "content": []any{
+				map[string]any{"type": "text", "text": "What is in this image?"},
+				map[string]any{"type": "image_url", "image_url": map[string]any{"url": "https://example.com/cat.png", "detail": "huge"}},
+			}}}}),
+			status: http.StatusUnprocessableEntity, location: "body.items.0.content.1.detail",
+		},
+		{
+			name: "request today: content parts beside a message with an unknown role", to: proxy, today: true,
+			src: call("openai_create_thread", args{"messages": []any{
+				map[string]any{"role": "user", "content": []any{map[string]any{"type": "text", "text": "Hello"}}},
+				map[string]any{"role": "robot", "content": "Hi"},
+			}}),
+			status: http.StatusUnprocessableEntity, location: "body.items.1.role",
+		},
 		{
 			name: "response models without created and owned_by", to: proxy, src: call("openai_list_models", nil),
 			fault:  &openaitest.Fault{Method: "GET", Path: "/v1/models", Status: http.StatusOK, Body: `{"object":"list","data":[{"id":"gpt-4o","object":"model"}]}`},
@@ -89,7 +112,7 @@ func oracleCases() []oracleCase {
 // that Prism refused it, naming the location, and that a refused request
 // never reached the fake.
 func (e *env) checkOracle(t *testing.T, c oracleCase) []string {
-	o := e.run(t, script{to: c.to, before: c.before, src: c.src, fault: c.fault, skipValidation: true})
+	o := e.run(t, script{to: c.to, before: c.before, src: c.src, fault: c.fault, skipValidation: true, today: c.today})
 	x, ok := o.last()
 	if !ok {
 		return []string{fmt.Sprintf("nothing was sent: %v", o.Err)}
@@ -111,6 +134,9 @@ func (e *env) checkOracle(t *testing.T, c oracleCase) []string {
 	}
 	if !slices.Contains(where, c.location) {
 		out = append(out, fmt.Sprintf("no violation at %s; Prism reported %v", c.location, vs))
+	}
+	if len(o.Deviated) > 0 {
+		out = append(out, fmt.Sprintf("the request was carried past Prism as the documented InputItem deviation: %v", o.Deviated))
 	}
 	if c.to == proxy && c.fault == nil && len(o.Received) != len(o.Exchanges)-1 {
 		out = append(out, fmt.Sprintf("the refused request reached the fake: it received %d requests for %d sent", len(o.Received), len(o.Exchanges)))

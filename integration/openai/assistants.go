@@ -239,7 +239,9 @@ func responsesTools(function string, tools []any) ([]any, error) {
 				add(path+".function.name", "a function name expected")
 				continue
 			}
-			rt := map[string]any{"type": "function", "name": name}
+			// Responses requires strict and parameters, and makes strict
+			// true by default; the Assistants API's default was false.
+			rt := map[string]any{"type": "function", "name": name, "strict": false, "parameters": nil}
 			for _, k := range []string{"description", "parameters", "strict"} {
 				if v, ok := fn[k]; ok {
 					rt[k] = v

@@ -237,4 +237,5 @@ function TestWhatCannotBeCarriedIsRefused()
   eq(tools[1].type, "file_search"); eq(tools[1].vector_store_ids[1], "vs_1"); eq(tools[1].max_num_results, 5)
   eq(tools[2].type, "function"); eq(tools[2].name, "get_weather"); eq(tools[2].description, "Weather")
   eq(tools[2]["function"], nil, "flat, as Responses takes it")
+  eq(tools[2].strict, false, "the Assistants API's default, which Responses does not share")
 end

@@ -113,6 +113,9 @@ func rows() []row {
 		procGlua   = ns("glua", "StartProcess/glua")
 		concKosmo  = ns("kosmo", "Concurrency/kosmo")
 		concGo     = ns("Go", "Concurrency/go")
+		runKosmo   = ns("kosmo", "Run/kosmo")
+		runCaller  = ns("Caller.Call", "Run/caller")
+		runGo      = ns("Go", "Run/go")
 		lessIsMore = func(limit float64) func(float64) bool { return func(v float64) bool { return v <= limit } }
 		moreIsMore = func(limit float64) func(float64) bool { return func(v float64) bool { return v >= limit } }
 	)
@@ -142,6 +145,10 @@ func rows() []row {
 			goal: "≥ 0.8×", met: moreIsMore(0.8), detail: []measure{{"kosmo", concKosmo.name, "calls/s"}, {"Go", concGo.name, "calls/s"}}},
 		{bench: "4 concurrency", what: "heap of an idle VM", value: single(measure{"", "IdleVM", "B/idle-VM"}),
 			show: func(v float64) string { return fmt.Sprintf("%.0f KB", v/1024) }},
+		{bench: "5 runs", what: "create_run + get_run from Lua ÷ the same two requests with net/http + encoding/json", value: ratio(runKosmo, runGo), show: times,
+			detail: []measure{runKosmo, runGo}},
+		{bench: "5 runs", what: "the same from Go through integration.Caller ÷ net/http + encoding/json", value: ratio(runCaller, runGo), show: times,
+			detail: []measure{runCaller, runGo}},
 	}
 }
 
