@@ -1,24 +1,42 @@
 # kosmo — run `make demo` for the offline demo and `make test` for every test.
 
+# Recipes run in bash with pipefail: `go test … | bin/testprogress` fails when go test does.
+SHELL       := bash
+.SHELLFLAGS := -e -o pipefail -c
+
 GO          ?= go
 BIN         := bin/kosmo
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 VERSION     ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+# install puts kosmo in $(PREFIX)/bin when PREFIX is set, else in the first
+# folder of GOPATH's bin (where `go install` puts it too; GOBIN aside).
+PREFIX      ?=
+BINDIR      ?= $(if $(PREFIX),$(PREFIX)/bin,$(firstword $(subst :, ,$(shell $(GO) env GOPATH)))/bin)
 
-.PHONY: all build demo test scripts lint fmt clean mcp-client conformance fuzz bench
+.PHONY: all build install demo test scripts lint fmt clean mcp-client conformance fuzz bench
 
 all: lint test
 
 build:
 	$(GO) build -ldflags "-X main.version=$(VERSION)" -o $(BIN) ./cmd/kosmo
 
+## install: build kosmo and copy it to $(go env GOPATH)/bin, or to $(PREFIX)/bin (make install PREFIX=/usr/local)
+install: build
+	install -d "$(BINDIR)"
+	install -m 0755 $(BIN) "$(BINDIR)/kosmo"
+	@echo "installed $(BINDIR)/kosmo: $$("$(BINDIR)/kosmo" version)"
+	@case ":$$PATH:" in *":$(BINDIR):"*) ;; *) echo "$(BINDIR) is not on PATH; add it: export PATH=\"$(BINDIR):\$$PATH\"" ;; esac
+
 ## demo: build kosmo and run scripts/demo.lua against the built-in fake (offline)
 demo: build
 	./$(BIN) run --fake scripts/demo.lua
 
-## test: every test, with the race detector, offline (example scripts included)
+## test: every test, with the race detector, offline (example scripts included); progress as
+## packages finish (go test's ok/FAIL lines, slow tests, what still runs after 20 s of silence,
+## the output of failing tests), then "packages: N passed, N failed"
 test:
-	$(GO) test -race -count=1 ./...
+	$(GO) build -o bin/testprogress ./internal/testprogress
+	$(GO) test -json -race -count=1 ./... 2>&1 | bin/testprogress
 
 ## scripts: run every example script against the fake and check its output
 scripts:

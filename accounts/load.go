@@ -10,9 +10,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/go-viper/mapstructure/v2"
-	"github.com/spf13/viper"
-
 	"github.com/kosmo-run/kosmo/integration"
 )
 
@@ -29,6 +26,12 @@ type Sources struct {
 	ReadFile func(string) ([]byte, error)
 	// IgnoreKeys loads accounts without reading their keys (for the fake).
 	IgnoreKeys bool
+	// RequireKeys makes a key that cannot be read (an unset variable, an
+	// unreadable key file, none given) a load error wrapping
+	// ErrCredentials. By default such an account is kept with the reason
+	// in its KeyError, so that the other accounts work, every account can
+	// be listed, and a call through it fails with that reason.
+	RequireKeys bool
 	// Account is the --account flag: the default account of every
 	// integration that has an account of that name.
 	Account string
@@ -61,9 +64,10 @@ func (s Sources) getenv(k string) string {
 // Extensions of the config files searched for, in order.
 var configExtensions = []string{"yaml", "yml", "toml", "json"}
 
-// ErrCredentials marks a configuration error about a key: none given, an
-// environment variable that is not set, a key file that cannot be read.
-var ErrCredentials = errors.New("credentials")
+// ErrCredentials marks a problem with an account's key: none given, an
+// environment variable that is not set, a key file that cannot be read. It is
+// integration.ErrCredentials, which a call refused for want of a key wraps.
+var ErrCredentials = integration.ErrCredentials
 
 // ErrUnknownAccount marks an --account (or KOSMO_<NAME>_ACCOUNT) that names
 // no configured account.
@@ -79,28 +83,44 @@ func credentialf(format string, a ...any) error {
 	return &credentialError{fmt.Sprintf(format, a...)}
 }
 
-// ConfigError is a problem with the configuration, naming the file.
+// ConfigError is a problem with the configuration: the file, the line when
+// known, the key path (integrations.openai.accounts.work.timeout) and what is
+// wrong.
 type ConfigError struct {
 	File string
+	// Line is 1-based; 0 when unknown.
+	Line int
+	// Path is the key path, "" for the file as a whole.
+	Path string
 	Err  error
 }
 
-// Error implements error.
+// Error implements error: "config FILE, line N: PATH: what is wrong".
 func (e *ConfigError) Error() string {
-	if e.File == "" {
-		return "config: " + e.Err.Error()
+	var b strings.Builder
+	b.WriteString("config")
+	if e.File != "" {
+		b.WriteString(" " + e.File)
 	}
-	return "config " + e.File + ": " + e.Err.Error()
+	if e.Line > 0 {
+		fmt.Fprintf(&b, ", line %d", e.Line)
+	}
+	b.WriteString(": ")
+	if e.Path != "" {
+		b.WriteString(e.Path + ": ")
+	}
+	b.WriteString(e.Err.Error())
+	return b.String()
 }
 
 // Unwrap returns the cause.
 func (e *ConfigError) Unwrap() error { return e.Err }
 
-// fileConfig is the config file's schema.
+// fileConfig is what the config file says.
 type fileConfig struct {
-	Integrations map[string]integrationConfig `mapstructure:"integrations"`
+	Integrations map[string]integrationConfig
 	// Store is where the host keeps its state (a file path).
-	Store string `mapstructure:"store"`
+	Store string
 }
 
 // Loaded is everything the configuration says.
@@ -115,23 +135,25 @@ type Loaded struct {
 }
 
 type integrationConfig struct {
-	Default  string                   `mapstructure:"default"`
-	Accounts map[string]accountConfig `mapstructure:"accounts"`
+	Default  string
+	Accounts map[string]accountConfig
+	// order lists the account names as the file does.
+	order []string
 }
 
 type accountConfig struct {
-	APIKey       string `mapstructure:"api_key"`
-	APIKeyEnv    string `mapstructure:"api_key_env"`
-	APIKeyFile   string `mapstructure:"api_key_file"`
-	BaseURL      string `mapstructure:"base_url"`
-	Organization string `mapstructure:"organization"`
-	Project      string `mapstructure:"project"`
-	Timeout      string `mapstructure:"timeout"`
-	MaxRetries   *int   `mapstructure:"max_retries"`
-	ReadOnly     bool   `mapstructure:"read_only"`
+	APIKey       string
+	APIKeyEnv    string
+	APIKeyFile   string
+	BaseURL      string
+	Organization string
+	Project      string
+	Timeout      string
+	MaxRetries   *int
+	ReadOnly     bool
 	// Settings are the other keys: the integration's own settings
-	// (integration.Setting), checked against what it declares.
-	Settings map[string]any `mapstructure:",remain"`
+	// (integration.Setting), whose values accountSettings checks.
+	Settings map[string]string
 }
 
 // commonKeys are the account keys every integration has.
@@ -184,6 +206,10 @@ func FindConfig(src Sources) (string, error) {
 // OPENAI_BASE_URL, OPENAI_ORG_ID, OPENAI_PROJECT_ID) override the default
 // account's settings, or make a "default" account when the file has none;
 // KOSMO_<INTEGRATION>_ACCOUNT and then --account choose the default.
+//
+// An account whose key cannot be read is kept, with the reason in its
+// KeyError (see Sources.RequireKeys). An integration with no account gets a
+// stand-in default account with no key (Set.Unconfigured).
 func Load(src Sources, integrations []*integration.Integration) (Config, string, error) {
 	l, err := LoadAll(src, integrations)
 	return l.Accounts, l.File, err
@@ -204,46 +230,52 @@ func load(src Sources, integrations []*integration.Integration) (Config, string,
 	if err != nil {
 		return nil, "", fileConfig{}, err
 	}
+	f := &configFile{name: file}
 	var fc fileConfig
 	if file != "" {
-		v := viper.New()
-		v.SetConfigFile(file)
-		if err := v.ReadInConfig(); err != nil {
-			return nil, file, fc, &ConfigError{File: file, Err: errors.New(cleanViperError(err))}
-		}
-		strict := func(c *mapstructure.DecoderConfig) { c.WeaklyTypedInput = false }
-		if err := v.UnmarshalExact(&fc, strict); err != nil {
-			return nil, file, fc, &ConfigError{File: file, Err: errors.New(cleanViperError(err))}
-		}
-	}
-	known := map[string]*integration.Integration{}
-	for _, in := range integrations {
-		known[in.Name] = in
-	}
-	for name := range fc.Integrations {
-		if known[name] == nil {
-			return nil, file, fc, &ConfigError{File: file, Err: fmt.Errorf("unknown integration %q (known: %s)", name, strings.Join(sortedKeys(known), ", "))}
+		if fc, f.lines, err = readConfigFile(file, integrations); err != nil {
+			return nil, file, fileConfig{}, err
 		}
 	}
 	cfg := Config{}
 	for _, in := range integrations {
-		set, err := buildSet(in, fc.Integrations[in.Name], src)
+		set, err := buildSet(in, fc.Integrations[in.Name], src, f)
 		if err != nil {
-			return nil, file, fc, &ConfigError{File: file, Err: err}
+			return nil, file, fc, err
 		}
 		cfg[in.Name] = set
 	}
 	return cfg, file, fc, nil
 }
 
-func buildSet(in *integration.Integration, ic integrationConfig, src Sources) (*Set, error) {
-	set, err := fileSet(in, ic, src)
+// configFile places errors in the config file: its name and the line of
+// each key path.
+type configFile struct {
+	name  string
+	lines map[string]int
+}
+
+// errorAt is err about the key at path.
+func (f *configFile) errorAt(path string, err error) *ConfigError {
+	return &ConfigError{File: f.name, Line: f.lines[path], Path: path, Err: err}
+}
+
+func (f *configFile) errorf(path, format string, a ...any) *ConfigError {
+	return f.errorAt(path, fmt.Errorf(format, a...))
+}
+
+func buildSet(in *integration.Integration, ic integrationConfig, src Sources, f *configFile) (*Set, error) {
+	set, err := fileSet(in, ic, src, f)
 	if err != nil {
 		return nil, err
 	}
 	if len(set.Accounts) == 0 && src.getenv(in.Env.APIKey) != "" && !src.IgnoreKeys {
 		set.Default = DefaultName
 		set.Accounts = []*integration.Account{{Name: DefaultName}}
+	}
+	if len(set.Accounts) == 0 && !src.IgnoreKeys {
+		set.Unconfigured = &integration.Account{Name: DefaultName,
+			KeyError: fmt.Sprintf("no %s account is configured: set %s, or add accounts to the config file", in.Title, in.Env.APIKey)}
 	}
 	if err := chooseDefault(in, set, src); err != nil {
 		return nil, err
@@ -283,7 +315,7 @@ func applyEnv(in *integration.Integration, set *Set, src Sources) {
 		return
 	}
 	if key != "" && !src.IgnoreKeys {
-		acct.Key, acct.KeySource = integration.NewSecret(key), "env "+in.Env.APIKey
+		acct.Key, acct.KeySource, acct.KeyError = integration.NewSecret(key), "env "+in.Env.APIKey, ""
 	}
 	for _, o := range []struct {
 		field *string
@@ -296,30 +328,29 @@ func applyEnv(in *integration.Integration, set *Set, src Sources) {
 }
 
 // fileSet builds the accounts the config file declares.
-func fileSet(in *integration.Integration, ic integrationConfig, src Sources) (*Set, error) {
+func fileSet(in *integration.Integration, ic integrationConfig, src Sources, f *configFile) (*Set, error) {
 	set := &Set{}
+	path := "integrations." + in.Name
 	if len(ic.Accounts) == 0 {
 		if ic.Default != "" {
-			return nil, fmt.Errorf("%s: default account %q is not among the accounts (none are configured)", in.Name, ic.Default)
+			return nil, f.errorf(path+".default", "the default account '%s' is not among the accounts (none are configured)", ic.Default)
 		}
 		return set, nil
 	}
-	names := make([]string, 0, len(ic.Accounts))
-	for name := range ic.Accounts {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	for _, name := range names {
-		acct, err := buildAccount(in, name, ic.Accounts[name], src)
+	for _, name := range ic.order {
+		acct, err := buildAccount(in, name, ic.Accounts[name], src, f)
 		if err != nil {
-			return nil, fmt.Errorf("%s account %q: %w", in.Name, name, err)
+			return nil, err
 		}
 		set.Accounts = append(set.Accounts, acct)
 	}
+	sort.Slice(set.Accounts, func(i, j int) bool { return set.Accounts[i].Name < set.Accounts[j].Name })
+	names := set.Names()
 	switch {
 	case ic.Default != "":
 		if !contains(names, ic.Default) {
-			return nil, fmt.Errorf("%s: default account %q is not among the accounts (%s)", in.Name, ic.Default, strings.Join(names, ", "))
+			return nil, f.errorf(path+".default", "the default account '%s' is not among the accounts (%s)%s",
+				ic.Default, strings.Join(names, ", "), suggestion(ic.Default, names))
 		}
 		set.Default = ic.Default
 	case len(names) == 1:
@@ -327,54 +358,64 @@ func fileSet(in *integration.Integration, ic integrationConfig, src Sources) (*S
 	case contains(names, DefaultName):
 		set.Default = DefaultName
 	default:
-		return nil, fmt.Errorf("%s: %d accounts and no default: set %q to one of %s", in.Name, len(names), "default", strings.Join(names, ", "))
+		return nil, f.errorf(path+".accounts", "%d accounts and no default: set %s.default to one of %s", len(names), path, strings.Join(names, ", "))
 	}
 	if contains(names, DefaultName) && set.Default != DefaultName {
-		return nil, fmt.Errorf("%s: an account named %q must be the default account (default is %q)", in.Name, DefaultName, set.Default)
+		return nil, f.errorf(path+".accounts."+DefaultName, "an account named '%s' must be the default account (default is '%s')", DefaultName, set.Default)
 	}
 	return set, nil
 }
 
-func buildAccount(in *integration.Integration, name string, ac accountConfig, src Sources) (*integration.Account, error) {
+func buildAccount(in *integration.Integration, name string, ac accountConfig, src Sources, f *configFile) (*integration.Account, error) {
+	path := "integrations." + in.Name + ".accounts." + name
 	if !accountName.MatchString(name) {
-		return nil, errors.New("account names are lowercase identifiers (a-z, 0-9, _; starting with a letter)")
+		msg := "account names are lowercase identifiers (a-z, 0-9, _; starting with a letter)"
+		if lower := strings.ToLower(name); accountName.MatchString(lower) {
+			msg += fmt.Sprintf("; did you mean '%s'?", lower)
+		}
+		return nil, f.errorAt(path, errors.New(msg))
 	}
 	if in.Function(name) != nil {
-		return nil, fmt.Errorf("the name collides with the function %s", name)
+		return nil, f.errorf(path, "the name collides with the function %s", name)
 	}
 	if name == ListFunction {
-		return nil, fmt.Errorf("the name is reserved for app.integrations.%s.%s()", in.Name, ListFunction)
+		return nil, f.errorf(path, "the name is reserved for app.integrations.%s.%s()", in.Name, ListFunction)
 	}
-	settings, err := accountSettings(in, ac.Settings)
+	settings, err := accountSettings(in, ac.Settings, path, f)
 	if err != nil {
 		return nil, err
 	}
 	acct := &integration.Account{Name: name, BaseURL: ac.BaseURL, Organization: ac.Organization, Project: ac.Project,
 		MaxRetries: ac.MaxRetries, ReadOnly: ac.ReadOnly, Settings: settings}
 	if !src.IgnoreKeys {
-		key, source, err := readKey(ac, src)
-		if err != nil {
-			return nil, err
+		key, source, keyPath, err := readKey(ac, src)
+		switch {
+		case err == nil:
+			acct.Key, acct.KeySource = key, source
+		case errors.Is(err, ErrCredentials) && !src.RequireKeys:
+			acct.KeySource, acct.KeyError = source, err.Error()
+		default:
+			return nil, f.errorAt(joinKey(path, keyPath), err)
 		}
-		acct.Key, acct.KeySource = key, source
 	}
 	if ac.Timeout != "" {
 		d, err := time.ParseDuration(ac.Timeout)
 		if err != nil || d <= 0 {
-			return nil, fmt.Errorf("timeout %q: a positive duration such as \"30s\" expected", ac.Timeout)
+			return nil, f.errorf(path+".timeout", "a positive duration such as \"30s\" expected, got %q", ac.Timeout)
 		}
 		acct.Timeout = d
 	}
 	if ac.MaxRetries != nil && (*ac.MaxRetries < 0 || *ac.MaxRetries > 10) {
-		return nil, fmt.Errorf("max_retries %d: 0 to 10 expected", *ac.MaxRetries)
+		return nil, f.errorf(path+".max_retries", "an integer from 0 to 10 expected, got %d", *ac.MaxRetries)
 	}
 	return acct, nil
 }
 
-// accountSettings checks the keys an account sets beyond the common ones
-// against the integration's Settings, and fills in the defaults of the
-// others, so that every setting of a loaded account is explicit.
-func accountSettings(in *integration.Integration, raw map[string]any) (map[string]string, error) {
+// accountSettings checks the values of the integration's own settings an
+// account sets (the decoder has checked their names), and fills in the
+// defaults of the others, so that every setting of a loaded account is
+// explicit.
+func accountSettings(in *integration.Integration, raw map[string]string, path string, f *configFile) (map[string]string, error) {
 	out := map[string]string{}
 	for _, s := range in.Settings {
 		out[s.Name] = s.Default
@@ -382,45 +423,45 @@ func accountSettings(in *integration.Integration, raw map[string]any) (map[strin
 	for _, key := range sortedKeys(raw) {
 		s := in.Setting(key)
 		if s == nil {
-			known := append([]string(nil), commonKeys...)
-			for _, s := range in.Settings {
-				known = append(known, s.Name)
-			}
-			msg := fmt.Sprintf("unknown key %q", key)
-			if guess := integration.Suggest(key, known); guess != "" {
-				msg += fmt.Sprintf("; did you mean %q?", guess)
-			}
-			return nil, errors.New(msg + " (keys: " + strings.Join(known, ", ") + ")")
+			return nil, f.errorf(joinKey(path, key), "unknown key")
 		}
-		v, ok := raw[key].(string)
-		if !ok || !contains(s.Values, v) {
-			return nil, fmt.Errorf("%s: one of %s expected, got %v", key, strings.Join(s.Values, ", "), raw[key])
+		v := raw[key]
+		if !contains(s.Values, v) {
+			return nil, f.errorf(joinKey(path, key), "one of %s expected, got '%s'%s", strings.Join(s.Values, ", "), v, suggestion(v, s.Values))
 		}
 		out[key] = v
 	}
 	return out, nil
 }
 
-// readKey reads an account's key from the one place its config names.
-func readKey(ac accountConfig, src Sources) (integration.Secret, string, error) {
-	sources := 0
-	for _, s := range []string{ac.APIKey, ac.APIKeyEnv, ac.APIKeyFile} {
-		if s != "" {
-			sources++
+// readKey reads an account's key from the one place its config names. It
+// returns where the key comes from (also when it cannot be read) and the key
+// of the config that names it, for errors.
+func readKey(ac accountConfig, src Sources) (key integration.Secret, source, keyPath string, err error) {
+	var given []string
+	for _, k := range []struct{ name, value string }{{"api_key", ac.APIKey}, {"api_key_env", ac.APIKeyEnv}, {"api_key_file", ac.APIKeyFile}} {
+		if k.value != "" {
+			given = append(given, k.name)
 		}
 	}
 	switch {
-	case sources > 1:
-		return integration.Secret{}, "", errors.New("set only one of api_key, api_key_env, api_key_file")
+	case len(given) > 1:
+		both := "both"
+		if len(given) > 2 {
+			both = "all"
+		}
+		return key, "", "", fmt.Errorf("%s are %s set: set only one of api_key, api_key_env, api_key_file", strings.Join(given, " and "), both)
 	case ac.APIKey != "":
-		return integration.NewSecret(ac.APIKey), "config", nil
+		return integration.NewSecret(ac.APIKey), "config", "api_key", nil
 	case ac.APIKeyEnv != "":
+		source = "env " + ac.APIKeyEnv
 		v := src.getenv(ac.APIKeyEnv)
 		if v == "" {
-			return integration.Secret{}, "", credentialf("environment variable %s (api_key_env) is not set", ac.APIKeyEnv)
+			return key, source, "api_key_env", credentialf("environment variable %s (api_key_env) is not set", ac.APIKeyEnv)
 		}
-		return integration.NewSecret(v), "env " + ac.APIKeyEnv, nil
+		return integration.NewSecret(v), source, "api_key_env", nil
 	case ac.APIKeyFile != "":
+		source = "file " + ac.APIKeyFile
 		read := src.ReadFile
 		if read == nil {
 			read = os.ReadFile
@@ -428,18 +469,22 @@ func readKey(ac accountConfig, src Sources) (integration.Secret, string, error) 
 		path := expandHome(ac.APIKeyFile, src.HomeDir)
 		data, err := read(path)
 		if err != nil {
-			return integration.Secret{}, "", credentialf("cannot read api_key_file %s: %v", ac.APIKeyFile, errors.Unwrap(err))
+			cause := errors.Unwrap(err)
+			if cause == nil {
+				cause = err
+			}
+			return key, source, "api_key_file", credentialf("cannot read api_key_file %s: %v", ac.APIKeyFile, cause)
 		}
-		key := strings.TrimSpace(string(data))
-		if key == "" {
-			return integration.Secret{}, "", credentialf("api_key_file %s is empty", ac.APIKeyFile)
+		text := strings.TrimSpace(string(data))
+		if text == "" {
+			return key, source, "api_key_file", credentialf("api_key_file %s is empty", ac.APIKeyFile)
 		}
 		if st, err := src.stat(path); err == nil && st.Mode().Perm()&0o077 != 0 {
 			src.warn(fmt.Sprintf("key file %s is readable by group or others (mode %04o); run: chmod 600 %s", ac.APIKeyFile, st.Mode().Perm(), ac.APIKeyFile))
 		}
-		return integration.NewSecret(key), "file " + ac.APIKeyFile, nil
+		return integration.NewSecret(text), source, "api_key_file", nil
 	}
-	return integration.Secret{}, "", credentialf("no API key: set api_key, api_key_env or api_key_file")
+	return key, "", "", credentialf("no API key: set api_key, api_key_env or api_key_file")
 }
 
 // expandHome turns a leading "~/" into the home folder.
@@ -448,11 +493,6 @@ func expandHome(path, home string) string {
 		return filepath.Join(home, rest)
 	}
 	return path
-}
-
-// cleanViperError keeps viper's and the decoder's messages on one line.
-func cleanViperError(err error) string {
-	return strings.Join(strings.Fields(err.Error()), " ")
 }
 
 func contains(list []string, s string) bool {

@@ -1,9 +1,14 @@
 package accounts_test
 
 import (
+	"context"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -144,20 +149,17 @@ func TestSearchPath(t *testing.T) {
 
 func TestConfigErrors(t *testing.T) {
 	tests := []struct{ name, text, want string }{
-		{"unknown key", "integrations:\n  openai:\n    accounts:\n      work:\n        api_kee: x\n", "api_kee"},
-		{"unknown top key", "accounts:\n  work: 1\n", "accounts"},
-		{"unknown integration", "integrations:\n  opnai:\n    accounts:\n      a:\n        api_key: k\n", `unknown integration "opnai"`},
-		{"malformed yaml", "integrations:\n  openai: [\n", "config"},
-		{"bad name", "integrations:\n  openai:\n    accounts:\n      9work:\n        api_key: sk-1\n", "lowercase identifiers"},
+		{"unknown key", "integrations:\n  openai:\n    accounts:\n      work:\n        api_kee: x\n", "line 5: integrations.openai.accounts.work.api_kee: unknown key; did you mean 'api_key'?"},
+		{"unknown top key", "accounts:\n  work: 1\n", "line 1: accounts: unknown key (known: integrations, store)"},
+		{"unknown integration", "integrations:\n  opnai:\n    accounts:\n      a:\n        api_key: k\n", "line 2: integrations.opnai: unknown integration; did you mean 'openai'? (known: openai)"},
+		{"malformed yaml", "integrations:\n  openai: [\n", "line 2: not valid YAML: did not find expected node content"},
+		{"bad name", "integrations:\n  openai:\n    accounts:\n      9work:\n        api_key: sk-1\n", "line 4: integrations.openai.accounts.9work: account names are lowercase identifiers"},
 		{"collides with a function", "integrations:\n  openai:\n    accounts:\n      openai_list_models:\n        api_key: sk-1\n", "collides with the function openai_list_models"},
-		{"missing env", "integrations:\n  openai:\n    accounts:\n      work:\n        api_key_env: NOPE_NOT_SET\n", "environment variable NOPE_NOT_SET (api_key_env) is not set"},
-		{"no key", "integrations:\n  openai:\n    accounts:\n      work:\n        base_url: http://x\n", "no API key"},
-		{"two keys", "integrations:\n  openai:\n    accounts:\n      work:\n        api_key: a\n        api_key_env: B\n", "only one of"},
-		{"no default among many", "integrations:\n  openai:\n    accounts:\n      a:\n        api_key: k\n      b:\n        api_key: k\n", "no default"},
-		{"default not an account", "integrations:\n  openai:\n    default: c\n    accounts:\n      a:\n        api_key: k\n", `default account "c" is not among the accounts`},
-		{"default misused", "integrations:\n  openai:\n    default: a\n    accounts:\n      a:\n        api_key: k\n      default:\n        api_key: k\n", `an account named "default" must be the default`},
-		{"bad timeout", "integrations:\n  openai:\n    accounts:\n      a:\n        api_key: k\n        timeout: soon\n", `timeout "soon"`},
-		{"unreadable key file", "integrations:\n  openai:\n    accounts:\n      a:\n        api_key_file: /nonexistent/key\n", "cannot read api_key_file /nonexistent/key"},
+		{"two keys", "integrations:\n  openai:\n    accounts:\n      work:\n        api_key: a\n        api_key_env: B\n", "line 4: integrations.openai.accounts.work: api_key and api_key_env are both set: set only one of api_key, api_key_env, api_key_file"},
+		{"no default among many", "integrations:\n  openai:\n    accounts:\n      a:\n        api_key: k\n      b:\n        api_key: k\n", "line 3: integrations.openai.accounts: 2 accounts and no default: set integrations.openai.default to one of a, b"},
+		{"default not an account", "integrations:\n  openai:\n    default: c\n    accounts:\n      a:\n        api_key: k\n", "line 3: integrations.openai.default: the default account 'c' is not among the accounts (a)"},
+		{"default misused", "integrations:\n  openai:\n    default: a\n    accounts:\n      a:\n        api_key: k\n      default:\n        api_key: k\n", "line 7: integrations.openai.accounts.default: an account named 'default' must be the default account (default is 'a')"},
+		{"bad timeout", "integrations:\n  openai:\n    accounts:\n      a:\n        api_key: k\n        timeout: soon\n", `line 6: integrations.openai.accounts.a.timeout: a positive duration such as "30s" expected, got "soon"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -166,7 +168,7 @@ func TestConfigErrors(t *testing.T) {
 			var ce *accounts.ConfigError
 			require.ErrorAs(t, err, &ce)
 			assert.Contains(t, err.Error(), tt.want)
-			assert.Contains(t, err.Error(), path, "names the file")
+			assert.True(t, strings.HasPrefix(err.Error(), "config "+path+", line "), "names the file and the line: %s", err)
 		})
 	}
 }
@@ -266,17 +268,82 @@ func TestStrictTypes(t *testing.T) {
 	}
 }
 
-func TestCredentialErrorsAreMarked(t *testing.T) {
-	for _, text := range []string{
-		"integrations:\n  openai:\n    accounts:\n      a:\n        api_key_env: NOT_SET_ANYWHERE\n",
-		"integrations:\n  openai:\n    accounts:\n      a:\n        api_key_file: /nonexistent/key\n",
-		"integrations:\n  openai:\n    accounts:\n      a:\n        base_url: http://x\n",
-	} {
-		_, _, err := load(t, accounts.Sources{ConfigFile: write(t, t.TempDir(), "c.yaml", text)})
-		require.ErrorIs(t, err, accounts.ErrCredentials, text)
+// TestKeysThatCannotBeRead: by default an account whose key cannot be read
+// is kept, with the reason, and the others load; RequireKeys makes it a load
+// error marked ErrCredentials.
+func TestKeysThatCannotBeRead(t *testing.T) {
+	tests := []struct {
+		name, settings, source, reason string
+		line                           int
+	}{
+		{"unset variable", "api_key_env: NOT_SET_ANYWHERE", "env NOT_SET_ANYWHERE", "environment variable NOT_SET_ANYWHERE (api_key_env) is not set", 8},
+		{"unreadable file", "api_key_file: /nonexistent/key", "file /nonexistent/key", "cannot read api_key_file /nonexistent/key: no such file or directory", 8},
+		{"no key given", "base_url: http://x", "", "no API key: set api_key, api_key_env or api_key_file", 7},
 	}
-	_, _, err := load(t, accounts.Sources{ConfigFile: write(t, t.TempDir(), "c.yaml", "integrations:\n  openai:\n    accounts:\n      a:\n        api_kee: x\n")})
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			text := "integrations:\n  openai:\n    default: ok\n    accounts:\n      ok:\n        api_key: sk-fine-000000000000\n      a:\n        " + tt.settings + "\n"
+			file := write(t, t.TempDir(), "c.yaml", text)
+			cfg, _, err := load(t, accounts.Sources{ConfigFile: file})
+			require.NoError(t, err)
+			set := cfg["openai"]
+			assert.Equal(t, []string{"a", "ok"}, set.Names(), "every account is kept")
+			a := set.Get("a")
+			assert.True(t, a.Key.IsZero())
+			assert.Equal(t, tt.source, a.KeySource)
+			assert.Equal(t, tt.reason, a.KeyError)
+			assert.Empty(t, set.Get("ok").KeyError)
+			assert.Equal(t, "sk-fine-000000000000", set.Get("ok").Key.Reveal())
+
+			_, _, err = load(t, accounts.Sources{ConfigFile: file, RequireKeys: true})
+			require.ErrorIs(t, err, accounts.ErrCredentials)
+			require.ErrorIs(t, err, integration.ErrCredentials, "one sentinel")
+			var ce *accounts.ConfigError
+			require.ErrorAs(t, err, &ce)
+			assert.Contains(t, err.Error(), tt.reason)
+			assert.Equal(t, tt.line, ce.Line)
+		})
+	}
+	_, _, err := load(t, accounts.Sources{ConfigFile: write(t, t.TempDir(), "c.yaml", "integrations:\n  openai:\n    accounts:\n      a:\n        api_kee: x\n"), RequireKeys: true})
+	require.Error(t, err)
 	assert.NotErrorIs(t, err, accounts.ErrCredentials)
+}
+
+// TestEnvironmentKeyReplacesAMissingOne: OPENAI_API_KEY overrides the
+// default account's key, also one that could not be read.
+func TestEnvironmentKeyReplacesAMissingOne(t *testing.T) {
+	file := write(t, t.TempDir(), "c.yaml", "integrations:\n  openai:\n    accounts:\n      work:\n        api_key_env: WORK_KEY_UNSET\n")
+	cfg, _, err := load(t, accounts.Sources{ConfigFile: file, Getenv: env(map[string]string{"OPENAI_API_KEY": "sk-env-key-000000000000"})})
+	require.NoError(t, err)
+	w := cfg["openai"].Get("work")
+	assert.Empty(t, w.KeyError)
+	assert.Equal(t, "env OPENAI_API_KEY", w.KeySource)
+}
+
+// TestNothingConfiguredHasAStandIn: with no file and no key, the default
+// account is a stand-in with no key that says how to configure one; it is
+// not listed, and the environment's base URL applies to it.
+func TestNothingConfiguredHasAStandIn(t *testing.T) {
+	cfg, _, err := load(t, accounts.Sources{Getenv: env(map[string]string{"OPENAI_BASE_URL": "http://127.0.0.1:9/v1"}), HomeDir: t.TempDir(), WorkDir: t.TempDir()})
+	require.NoError(t, err)
+	set := cfg["openai"]
+	assert.Empty(t, set.Names())
+	a := set.Get("default")
+	require.NotNil(t, a)
+	assert.Equal(t, "default", a.Name)
+	assert.True(t, a.Key.IsZero())
+	assert.Equal(t, "no OpenAI account is configured: set OPENAI_API_KEY, or add accounts to the config file", a.KeyError)
+	assert.Equal(t, "http://127.0.0.1:9/v1", a.BaseURL)
+	assert.Nil(t, set.Get("work"))
+	r, err := cfg.Resolve("openai", "")
+	require.NoError(t, err)
+	assert.Same(t, a, r)
+	_, err = cfg.Resolve("openai", "work")
+	require.ErrorIs(t, err, accounts.ErrUnknownAccount)
+
+	cfg, _, err = load(t, accounts.Sources{IgnoreKeys: true, HomeDir: t.TempDir(), WorkDir: t.TempDir()})
+	require.NoError(t, err)
+	assert.Nil(t, cfg["openai"].Get("default"), "no stand-in when keys are ignored (the fake makes its own account)")
 }
 
 func TestReservedNames(t *testing.T) {
@@ -301,4 +368,48 @@ func TestLooseKeyFileWarns(t *testing.T) {
 	_, _, err = load(t, accounts.Sources{ConfigFile: path, Warn: func(s string) { warnings = append(warnings, s) }})
 	require.NoError(t, err)
 	assert.Empty(t, warnings)
+}
+
+// TestCallsThroughAnAccountWithNoKey: a call through an account whose key
+// could not be read is refused before anything is sent, with an error that
+// names the account and the reason and wraps ErrCredentials; a dry run's
+// write, which sends nothing, goes on without the key.
+func TestCallsThroughAnAccountWithNoKey(t *testing.T) {
+	var requests atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		requests.Add(1)
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"object":"list","data":[]}`))
+	}))
+	t.Cleanup(srv.Close)
+	file := write(t, t.TempDir(), "c.yaml", "integrations:\n  openai:\n    accounts:\n      work:\n        api_key_env: WORK_KEY_UNSET\n        base_url: "+srv.URL+"/v1\n")
+	in := openai.New()
+	cfg, _, err := accounts.Load(accounts.Sources{ConfigFile: file}, []*integration.Integration{in})
+	require.NoError(t, err)
+	acct := cfg["openai"].Get("work")
+	read, write := in.Function("openai_list_models"), in.Function("openai_create_image")
+	args := integration.Args{"prompt": "a cat"}
+
+	for _, dryRun := range []bool{false, true} {
+		caller := integration.Caller{Client: integration.NewClient(), Policy: integration.Policy{DryRun: dryRun}}
+		_, info, err := caller.Call(context.Background(), in, read, acct, integration.Args{})
+		require.ErrorIs(t, err, accounts.ErrCredentials, "a read is sent, dry run or not")
+		var ae *integration.APIError
+		require.ErrorAs(t, err, &ae)
+		assert.Equal(t, integration.TypeCredentials, ae.Type)
+		assert.False(t, ae.Retryable)
+		assert.Equal(t, "openai_list_models (account work): environment variable WORK_KEY_UNSET (api_key_env) is not set", err.Error())
+		assert.Zero(t, info.Attempts)
+	}
+	caller := integration.Caller{Client: integration.NewClient()}
+	_, _, err = caller.Call(context.Background(), in, write, acct, args)
+	require.ErrorIs(t, err, accounts.ErrCredentials)
+
+	caller.Policy.DryRun = true
+	res, info, err := caller.Call(context.Background(), in, write, acct, args)
+	require.NoError(t, err)
+	assert.True(t, info.DryRun)
+	plan := res.Value.(map[string]any)
+	assert.Equal(t, srv.URL+"/v1/images/generations", plan["url"])
+	assert.Zero(t, requests.Load(), "nothing was sent")
 }

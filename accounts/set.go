@@ -22,13 +22,23 @@ type Set struct {
 	Default string
 	// Accounts sorted by name.
 	Accounts []*integration.Account
+	// Unconfigured, when the set has no account, stands in for the default
+	// account: it has no key, and its KeyError says how to configure one.
+	// A call through it is refused with that message before anything is
+	// sent, while a dry run, which sends nothing, can still show what it
+	// would send. Load sets it; it is never listed (Names).
+	Unconfigured *integration.Account
 }
 
-// Get returns the account named name; DefaultName gives the default. Nil when
-// there is none.
+// Get returns the account named name; DefaultName gives the default (the
+// Unconfigured stand-in when the set has no account). Nil when there is
+// none.
 func (s *Set) Get(name string) *integration.Account {
 	if s == nil {
 		return nil
+	}
+	if name == DefaultName && len(s.Accounts) == 0 && s.Unconfigured != nil {
+		return s.Unconfigured
 	}
 	if name == DefaultName && s.Default != "" {
 		name = s.Default

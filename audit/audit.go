@@ -28,8 +28,8 @@ const (
 	OutcomeInvalidResponse = "invalid_response"
 	// OutcomeCancelled is a call stopped because its script was stopped.
 	OutcomeCancelled = "cancelled"
-	// OutcomeRefused is a call the policy refused before sending
-	// (read-only).
+	// OutcomeRefused is a call refused before sending: read-only, or an
+	// account with no key.
 	OutcomeRefused = "refused"
 	// OutcomeDryRun is a write planned but not sent (dry run).
 	OutcomeDryRun = "dry_run"
@@ -131,6 +131,8 @@ func Outcome(info integration.CallInfo, err error) string {
 		return OutcomeRefused
 	case errors.As(err, &ve):
 		return OutcomeInvalid
+	case errors.As(err, &ae) && ae.Type == integration.TypeCredentials:
+		return OutcomeRefused // no key: refused before sending
 	case errors.As(err, &ae):
 		switch {
 		case ae.Type == "invalid_response":

@@ -44,6 +44,7 @@ func TestOutcome(t *testing.T) {
 		{"cancelled", integration.CallInfo{}, context.Canceled, audit.OutcomeCancelled},
 		{"time limit", integration.CallInfo{}, fmt.Errorf("stopped: %w", context.DeadlineExceeded), audit.OutcomeCancelled},
 		{"refused", integration.CallInfo{}, &integration.PolicyError{Function: "f", Message: "read-only"}, audit.OutcomeRefused},
+		{"no key", integration.CallInfo{}, &integration.APIError{Function: "f", Type: integration.TypeCredentials, Message: "no key"}, audit.OutcomeRefused},
 		{"invalid", integration.CallInfo{}, integration.NewValidationError("f", "thread_id", "an id expected"), audit.OutcomeInvalid},
 		{"other", integration.CallInfo{}, errors.New("boom"), audit.OutcomeError},
 	}

@@ -78,3 +78,24 @@ func TestEveryPageReadsAndUnknownPagesListThem(t *testing.T) {
 	assert.Contains(t, err.Error(), `did you mean "integrations.openai.openai_create_image"`)
 	assert.Contains(t, err.Error(), "integrations.openai.openai_list_models")
 }
+
+// TestShortPageNames: a page answers to the names kosmo call takes for its
+// function, in lua_read_doc as in kosmo doc; an unknown one suggests the
+// closest page and lists them all.
+func TestShortPageNames(t *testing.T) {
+	lib := docs.New(openai.New())
+	want, err := lib.Read("integrations.openai.openai_create_image")
+	require.NoError(t, err)
+	for _, name := range []string{"openai_create_image", "create_image", "openai.create_image", "openai.openai_create_image", "integrations.openai.create_image"} {
+		got, err := lib.Read(name)
+		require.NoError(t, err, name)
+		assert.Equal(t, want, got, name)
+	}
+	full, err := lib.Read("openai")
+	require.NoError(t, err)
+	assert.Contains(t, full, "# OpenAI — Lua API Reference")
+	_, err = lib.Read("create_imag")
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `did you mean "integrations.openai.openai_create_image"?`)
+	assert.Contains(t, err.Error(), "integrations.openai.openai_list_models", "the pages are listed")
+}

@@ -26,7 +26,7 @@ func LuaTypes(integrations []*integration.Integration, accounts map[string][]str
 	for _, in := range integrations {
 		fmt.Fprintf(&b, "---@field %s kosmo.%s\n", in.Name, in.Name)
 	}
-	b.WriteString("\n---@class kosmo.App\n---@field integrations kosmo.Integrations\n\n---@type kosmo.App\napp = {}\n\n")
+	b.WriteString("\n---@class kosmo.App\n---@field integrations kosmo.Integrations\napp = {}\n\n")
 	b.WriteString(helperTypes)
 	return b.String()
 }
@@ -45,14 +45,17 @@ func writeIntegrationTypes(b *strings.Builder, in *integration.Integration, acco
 		}
 		b.WriteString("\n")
 	}
-	fmt.Fprintf(b, "---@class %s.SpeechResult\n---@field audio_base64 string The audio, base64-encoded.\n---@field content_type string e.g. \"audio/mpeg\".\n---@field format string The audio format asked for.\n---@field size_bytes integer Size of the audio in bytes.\n\n", prefix)
+	results := resultTypes[in.Name]
+	if results.classes != "" {
+		b.WriteString(strings.ReplaceAll(results.classes, "PREFIX", prefix))
+	}
 	fmt.Fprintf(b, "---@class %s.Error\n---@field message string One line: function, account, status and the API's message.\n---@field function string\n---@field account? string\n---@field status? integer HTTP status (absent for validation, policy and connection errors).\n---@field type string\n---@field code? string\n---@field param? string\n---@field request_id? string\n---@field retryable boolean\n---@field attempts? integer\n\n", prefix)
 
 	fmt.Fprintf(b, "---The functions of %s, bound to one account.\n---@class %s.Functions\n", in.Title, prefix)
 	for _, fn := range in.Functions {
 		result := "table<string, any>"
-		if fn.Name == "openai_text_to_speech" {
-			result = prefix + ".SpeechResult"
+		if cls, ok := results.byFunction[fn.Name]; ok {
+			result = prefix + "." + cls
 		}
 		arg := "params: " + prefix + "." + className(fn.Name) + "Params"
 		if !hasRequired(fn) {
@@ -72,6 +75,248 @@ func writeIntegrationTypes(b *strings.Builder, in *integration.Integration, acco
 	}
 	fmt.Fprintf(b, "---@field accounts fun(): string[], string? The account names, and the default's.\n\n")
 }
+
+// resultType is what an integration's functions return, for the language
+// server: the classes (PREFIX stands for "kosmo.<integration>") and the
+// class of each function's result; a function not listed returns
+// table<string, any>. Every class takes fields beyond those it names
+// ("[string] any"), as the APIs add fields over time.
+type resultType struct {
+	classes    string
+	byFunction map[string]string
+}
+
+var resultTypes = map[string]resultType{
+	"openai": {classes: openaiResults, byFunction: map[string]string{
+		"openai_chat_completion":       "ChatCompletion",
+		"openai_create_embedding":      "EmbeddingList",
+		"openai_create_image":          "ImagesResult",
+		"openai_transcribe_audio":      "Transcription",
+		"openai_text_to_speech":        "SpeechResult",
+		"openai_create_assistant":      "Assistant",
+		"openai_list_assistants":       "AssistantList",
+		"openai_create_thread":         "Thread",
+		"openai_add_message_to_thread": "Message",
+		"openai_list_thread_messages":  "MessageList",
+		"openai_create_run":            "Run",
+		"openai_get_run":               "Run",
+		"openai_upload_file":           "File",
+		"openai_list_files":            "FileList",
+		"openai_list_models":           "ModelList",
+	}},
+}
+
+const openaiResults = `---A chat completion: the answer is choices[1].message.content.
+---@class PREFIX.ChatCompletion
+---@field id string
+---@field object "chat.completion"
+---@field created integer Unix time, in seconds.
+---@field model string
+---@field choices PREFIX.ChatCompletionChoice[] One per completion asked for.
+---@field usage? PREFIX.Usage
+---@field system_fingerprint? string
+---@field service_tier? string
+---@field [string] any
+
+---@class PREFIX.ChatCompletionChoice
+---@field index integer 0-based, as the API counts.
+---@field message PREFIX.ChatCompletionMessage
+---@field finish_reason "stop"|"length"|"tool_calls"|"content_filter"|"function_call"
+---@field logprobs? table<string, any>
+---@field [string] any
+
+---@class PREFIX.ChatCompletionMessage
+---@field role "assistant"
+---@field content? string The answer's text; absent when the model only called tools or refused.
+---@field refusal? string Why the model refused, when it did.
+---@field tool_calls? PREFIX.ToolCall[]
+---@field annotations? table<string, any>[]
+---@field [string] any
+
+---@class PREFIX.ToolCall
+---@field id string
+---@field type "function"
+---@field function PREFIX.FunctionCall
+---@field [string] any
+
+---@class PREFIX.FunctionCall
+---@field name string
+---@field arguments string The arguments as JSON text: json.decode(call["function"].arguments).
+---@field [string] any
+
+---Token counts.
+---@class PREFIX.Usage
+---@field prompt_tokens integer
+---@field completion_tokens? integer
+---@field total_tokens integer
+---@field [string] any
+
+---The embeddings, one per input, in the order of the inputs.
+---@class PREFIX.EmbeddingList
+---@field object "list"
+---@field data PREFIX.Embedding[]
+---@field model string
+---@field usage PREFIX.Usage
+---@field [string] any
+
+---@class PREFIX.Embedding
+---@field object "embedding"
+---@field index integer 0-based position of its input.
+---@field embedding number[] The vector.
+---@field [string] any
+
+---The generated images.
+---@class PREFIX.ImagesResult
+---@field created integer Unix time, in seconds.
+---@field data PREFIX.Image[]
+---@field [string] any
+
+---@class PREFIX.Image
+---@field url? string With response_format "url" (the default): a link that expires after an hour.
+---@field b64_json? string With response_format "b64_json": the PNG, base64-encoded.
+---@field revised_prompt? string DALL·E 3's rewrite of the prompt.
+---@field [string] any
+
+---A transcription. With response_format "text", "srt" or "vtt", text is the whole answer.
+---@class PREFIX.Transcription
+---@field text string
+---@field task? string verbose_json: "transcribe".
+---@field language? string verbose_json: the language of the audio.
+---@field duration? number verbose_json: the audio's length in seconds.
+---@field words? PREFIX.TranscriptionWord[] verbose_json with timestamp_granularities "word".
+---@field segments? PREFIX.TranscriptionSegment[] verbose_json: the segments.
+---@field [string] any
+
+---@class PREFIX.TranscriptionWord
+---@field word string
+---@field start number Seconds from the start.
+---@field end number Seconds from the start (word["end"]: end is a Lua keyword).
+---@field [string] any
+
+---@class PREFIX.TranscriptionSegment
+---@field id integer
+---@field start number Seconds from the start.
+---@field end number Seconds from the start (segment["end"]: end is a Lua keyword).
+---@field text string
+---@field [string] any
+
+---@class PREFIX.SpeechResult
+---@field audio_base64 string The audio, base64-encoded.
+---@field content_type string e.g. "audio/mpeg".
+---@field format string The audio format asked for.
+---@field size_bytes integer Size of the audio in bytes.
+---@field [string] any
+
+---@class PREFIX.Assistant
+---@field id string
+---@field object "assistant"
+---@field created_at integer Unix time, in seconds.
+---@field model string
+---@field name? string
+---@field description? string
+---@field instructions? string
+---@field tools table<string, any>[]
+---@field metadata table<string, string>
+---@field temperature? number
+---@field top_p? number
+---@field [string] any
+
+---@class PREFIX.AssistantList
+---@field object "list"
+---@field data PREFIX.Assistant[] Newest first.
+---@field first_id? string
+---@field last_id? string
+---@field has_more boolean
+---@field [string] any
+
+---@class PREFIX.Thread
+---@field id string
+---@field object "thread"
+---@field created_at integer Unix time, in seconds.
+---@field metadata table<string, string>
+---@field [string] any
+
+---@class PREFIX.Message
+---@field id string
+---@field object "thread.message"
+---@field thread_id string
+---@field role "user"|"assistant"
+---@field content PREFIX.MessageContent[] The text is content[1].text.value.
+---@field status? string
+---@field created_at? integer Unix time, in seconds.
+---@field assistant_id? string
+---@field run_id? string
+---@field metadata? table<string, string>
+---@field [string] any
+
+---@class PREFIX.MessageContent
+---@field type "text"|"image_file"|"image_url"|"refusal"
+---@field text? PREFIX.MessageText
+---@field [string] any
+
+---@class PREFIX.MessageText
+---@field value string
+---@field annotations table<string, any>[]
+---@field [string] any
+
+---@class PREFIX.MessageList
+---@field object "list"
+---@field data PREFIX.Message[] Newest first unless order = "asc".
+---@field first_id? string
+---@field last_id? string
+---@field has_more boolean
+---@field [string] any
+
+---@class PREFIX.Run
+---@field id string
+---@field object "thread.run"
+---@field thread_id string
+---@field assistant_id string
+---@field status "queued"|"in_progress"|"requires_action"|"cancelling"|"cancelled"|"failed"|"completed"|"incomplete"|"expired"
+---@field model string
+---@field instructions? string
+---@field created_at? integer Unix time, in seconds.
+---@field required_action? PREFIX.RequiredAction Set when status is "requires_action".
+---@field last_error? { code: string, message: string } Set when status is "failed".
+---@field usage? PREFIX.Usage Set once the run has ended.
+---@field [string] any
+
+---@class PREFIX.RequiredAction
+---@field type "submit_tool_outputs"
+---@field submit_tool_outputs { tool_calls: PREFIX.ToolCall[] }
+---@field [string] any
+
+---@class PREFIX.File
+---@field id string
+---@field object "file"
+---@field bytes integer
+---@field created_at integer Unix time, in seconds.
+---@field filename string
+---@field purpose string
+---@field status? "uploaded"|"processed"|"error"
+---@field [string] any
+
+---@class PREFIX.FileList
+---@field object "list"
+---@field data PREFIX.File[]
+---@field has_more? boolean
+---@field first_id? string
+---@field last_id? string
+---@field [string] any
+
+---@class PREFIX.Model
+---@field id string
+---@field object "model"
+---@field created integer Unix time, in seconds.
+---@field owned_by string
+---@field [string] any
+
+---@class PREFIX.ModelList
+---@field object "list"
+---@field data PREFIX.Model[]
+---@field [string] any
+
+`
 
 // writeNested declares classes for object items and object fields.
 func writeNested(b *strings.Builder, owner string, p *integration.Param) {
@@ -226,6 +471,25 @@ function json.array(t) end
 ---@return table
 function json.object(t) end
 
+---Files, below the directories granted with --allow-read and --allow-write.
+---@class kosmo.fs
+fs = {}
+
+---Reads a file below an --allow-read directory, whole.
+---@param path string
+---@return string content
+function fs.read(path) end
+
+---Reads a file below an --allow-read directory, base64-encoded (for file_content).
+---@param path string
+---@return string base64
+function fs.read_base64(path) end
+
+---Creates or replaces a file below an --allow-write directory.
+---@param path string
+---@param data string
+function fs.write(path, data) end
+
 ---@class kosmo.base64
 base64 = {}
 
@@ -236,4 +500,24 @@ function base64.encode(data) end
 ---@param text string
 ---@return string
 function base64.decode(text) end
+
+---The script's arguments: arg[0] is the script, arg[1..n] what follows it
+---(kosmo run script.lua a b); the main chunk's ... holds them too.
+---@type table<integer, string>
+arg = {}
+
+---Standard input, with --allow-stdin.
+---@class kosmo.stdin
+stdin = {}
+
+---Reads standard input as io.read does: "l" (a line, the default), "L" (with
+---its newline), "a" (the rest), or a byte count; several formats give several
+---results. nil at the end.
+---@param ... string|integer
+---@return string?
+function stdin.read(...) end
+
+---Iterates over the lines of standard input.
+---@return fun(): string?
+function stdin.lines() end
 `

@@ -1,6 +1,7 @@
 package integration
 
 import (
+	"errors"
 	"fmt"
 	"time"
 )
@@ -66,4 +67,25 @@ type Account struct {
 	// Settings hold the account's values of its integration's Settings,
 	// by name; a setting not here takes its default.
 	Settings map[string]string
+	// KeyError, when set, says why the account has no key: an environment
+	// variable that is not set, a key file that cannot be read, no account
+	// configured at all. Caller.Call refuses a call through such an account
+	// before anything is sent (MissingKeyError), except a dry run's write,
+	// which sends nothing.
+	KeyError string
+}
+
+// ErrCredentials marks an error about an account's key: none given, an
+// environment variable that is not set, a key file that cannot be read.
+var ErrCredentials = errors.New("credentials")
+
+// TypeCredentials is the error type (APIError.Type, err.type in Lua) of a
+// call refused because its account has no key.
+const TypeCredentials = "credentials_error"
+
+// MissingKeyError is the error of a call to fn refused because acct has no
+// key (acct.KeyError says why): an *APIError of type TypeCredentials that
+// sent nothing, is not retryable and wraps ErrCredentials.
+func MissingKeyError(fn *Function, acct *Account) *APIError {
+	return &APIError{Function: fn.Name, Account: acct.Name, Type: TypeCredentials, Message: acct.KeyError, Err: ErrCredentials}
 }

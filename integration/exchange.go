@@ -91,6 +91,9 @@ func (x *Exchange) Send(ctx context.Context, req *Request) (*Response, error) {
 		x.planned = append(x.planned, plan.describe())
 		return nil, ErrNotSent
 	}
+	if x.acct.KeyError != "" { // a read in a dry run is sent: it needs the key
+		return nil, MissingKeyError(x.fn, x.acct)
+	}
 	hreq, err := http.NewRequestWithContext(ctx, plan.Method, plan.URL, nil)
 	if err != nil {
 		return nil, &APIError{Function: x.fn.Name, Account: x.acct.Name, Message: "invalid base URL " + redactURL(plan.URL), Err: err}

@@ -79,10 +79,18 @@ type Caller struct {
 func (c *Caller) Call(ctx context.Context, in *Integration, fn *Function, acct *Account, args Args) (*Result, CallInfo, error) {
 	start := time.Now()
 	info := CallInfo{Integration: in.Name, Function: fn.Name, Account: acct.Name, Operation: fn.Operation}
+	if c.Client == nil {
+		return nil, info, errors.New("integration: the Caller has no Client")
+	}
 	if err := c.Policy.Check(fn, acct); err != nil {
 		return nil, info, err
 	}
 	x := &Exchange{client: c.Client, in: in, fn: fn, acct: acct, store: c.Store, dryRun: c.Policy.Intercepts(fn), args: args}
+	if acct.KeyError != "" && !x.dryRun {
+		// A call that would be sent needs the key; a dry run's write
+		// sends nothing and goes on without it.
+		return nil, info, MissingKeyError(fn, acct)
+	}
 	if x.dryRun && fn.Run == nil {
 		plan, err := DryRun(in, fn, acct, args)
 		info.DryRun = err == nil

@@ -5,6 +5,7 @@ import (
 	"math"
 	"sort"
 	"strconv"
+	"unicode/utf8"
 
 	lua "github.com/yuin/gopher-lua"
 
@@ -36,6 +37,19 @@ type shape struct {
 func (s shape) wantsArray() bool {
 	p := s.param
 	return p != nil && (p.Type == integration.TypeArray || (p.Or != nil && p.Or.Type == integration.TypeArray))
+}
+
+// wantsObject reports whether an empty table here means an empty object.
+func (s shape) wantsObject() bool {
+	p := s.param
+	return p != nil && (p.Type == integration.TypeObject || (p.Or != nil && p.Or.Type == integration.TypeObject))
+}
+
+// binary reports whether a string here may hold any bytes: a base64
+// parameter, which validation decodes (and refuses when it is not base64).
+func (s shape) binary() bool {
+	p := s.param
+	return p != nil && (p.Base64 || (p.Or != nil && p.Or.Base64))
 }
 
 // field returns the shape of key k inside an object of this shape.
@@ -71,6 +85,12 @@ type converter struct {
 	null    lua.LValue // the json.null sentinel
 	arrayMT *lua.LTable
 	objMT   *lua.LTable
+	// decodedMT marks the empty arrays of decoded JSON (json.decode, call
+	// results): they stay arrays unless the schema says otherwise.
+	decodedMT *lua.LTable
+	// lenient lets strings that are not valid UTF-8 through, for values
+	// that go back to the host rather than to JSON text or an API.
+	lenient bool
 	seen    map[*lua.LTable]bool
 }
 
@@ -81,6 +101,11 @@ func (c *converter) toGo(v lua.LValue, s shape, path string, depth int) (any, er
 	case lua.LBool:
 		return bool(x), nil
 	case lua.LString:
+		if !c.lenient && !s.binary() {
+			if msg := invalidUTF8(string(x)); msg != "" {
+				return nil, &ConversionError{path, msg + "; text must be UTF-8 (binary data goes base64-encoded: base64.encode)"}
+			}
+		}
 		return string(x), nil
 	case lua.LNumber:
 		f := float64(x)
@@ -111,9 +136,9 @@ func (c *converter) table(t *lua.LTable, s shape, path string, depth int) (any, 
 	c.seen[t] = true
 	defer delete(c.seen, t)
 
-	forceArray, forceObject := false, false
+	forceArray, forceObject, decoded := false, false, false
 	if mt, ok := t.Metatable.(*lua.LTable); ok {
-		forceArray, forceObject = mt == c.arrayMT, mt == c.objMT
+		forceArray, forceObject, decoded = mt == c.arrayMT, mt == c.objMT, mt == c.decodedMT
 	}
 	n := t.Len()
 	strKeys, count := []string(nil), 0
@@ -133,7 +158,9 @@ func (c *converter) table(t *lua.LTable, s shape, path string, depth int) (any, 
 	})
 	switch {
 	case count == 0:
-		if forceArray || (!forceObject && s.wantsArray()) {
+		// A mark the script made wins, then the schema, then the shape
+		// the table was decoded from; an empty table is an object else.
+		if forceArray || (!forceObject && (s.wantsArray() || (decoded && !s.wantsObject()))) {
 			return []any{}, nil
 		}
 		return map[string]any{}, nil
@@ -164,6 +191,9 @@ func (c *converter) object(t *lua.LTable, keys []string, s shape, path string, d
 	sort.Strings(keys)
 	out := make(map[string]any, len(keys))
 	for _, k := range keys {
+		if msg := invalidUTF8(k); msg != "" && !c.lenient {
+			return nil, &ConversionError{path, fmt.Sprintf("key %q is %s", k, msg)}
+		}
 		v, err := c.toGo(t.RawGetString(k), s.field(k), joinPath(path, k), depth+1)
 		if err != nil {
 			return nil, err
@@ -186,6 +216,23 @@ func (c *converter) array(t *lua.LTable, n int, s shape, path string, depth int)
 	return out, nil
 }
 
+// invalidUTF8 describes the first byte of s that is not part of valid
+// UTF-8 ("not valid UTF-8 (byte 0xff at 3)", 1-based), or is "" when s is
+// valid. encoding/json would replace such bytes with U+FFFD silently.
+func invalidUTF8(s string) string {
+	if utf8.ValidString(s) {
+		return ""
+	}
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			return fmt.Sprintf("not valid UTF-8 (byte 0x%02x at %d)", s[i], i+1)
+		}
+		i += size
+	}
+	return ""
+}
+
 func joinPath(prefix, key string) string {
 	if prefix == "" {
 		return key
@@ -195,8 +242,14 @@ func joinPath(prefix, key string) string {
 
 // toLua turns a JSON-shaped Go value into plain Lua values: objects become
 // tables, arrays 1-based sequences; null becomes absent in objects and
-// json.null inside arrays, so that # and ipairs see every element.
+// json.null inside arrays, so that # and ipairs see every element. Empty
+// arrays carry the VM's mark of decoded arrays (see decodedArrayMT), so
+// that they encode as arrays again.
 func toLua(L *lua.LState, v any, null lua.LValue) lua.LValue {
+	return toLuaMarked(L, v, null, decodedArrayMT(L))
+}
+
+func toLuaMarked(L *lua.LState, v any, null lua.LValue, mark lua.LValue) lua.LValue {
 	switch x := v.(type) {
 	case nil:
 		return lua.LNil
@@ -214,22 +267,43 @@ func toLua(L *lua.LState, v any, null lua.LValue) lua.LValue {
 		return lua.LString(x)
 	case []any:
 		t := L.CreateTable(len(x), 0)
+		if len(x) == 0 {
+			t.Metatable = mark
+		}
 		for _, el := range x {
 			if el == nil {
 				t.Append(null)
 				continue
 			}
-			t.Append(toLua(L, el, null))
+			t.Append(toLuaMarked(L, el, null, mark))
 		}
 		return t
 	case map[string]any:
 		t := L.CreateTable(0, len(x))
 		for k, el := range x {
 			if el != nil {
-				t.RawSetString(k, toLua(L, el, null))
+				t.RawSetString(k, toLuaMarked(L, el, null, mark))
 			}
 		}
 		return t
 	}
 	return lua.LString(fmt.Sprint(v))
+}
+
+// registryDecodedArray is the registry key of the VM's mark of decoded
+// empty arrays; scripts cannot reach the registry.
+const registryDecodedArray = "kosmo.json.decoded_array"
+
+// decodedArrayMT returns the metatable that marks the empty arrays of
+// decoded JSON in L's VM, or nil (no mark) for a state that has none.
+func decodedArrayMT(L *lua.LState) lua.LValue {
+	if mt, ok := L.G.Registry.RawGetString(registryDecodedArray).(*lua.LTable); ok {
+		return mt
+	}
+	return lua.LNil
+}
+
+// setDecodedArrayMT makes mt the mark of decoded empty arrays in L.
+func setDecodedArrayMT(L *lua.LState, mt *lua.LTable) {
+	L.G.Registry.RawSetString(registryDecodedArray, mt)
 }

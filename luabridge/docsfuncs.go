@@ -27,6 +27,7 @@ func (vm *VM) readDoc(L *lua.LState) int {
 func (vm *VM) listDocs(L *lua.LState) int {
 	list := vm.docs.List()
 	t := L.CreateTable(len(list), 0)
+	t.Metatable = vm.conv.decodedMT
 	for _, p := range list {
 		e := L.CreateTable(0, 3)
 		e.RawSetString("page", lua.LString(p.Page))
@@ -44,6 +45,7 @@ func (vm *VM) listDocs(L *lua.LState) int {
 func (vm *VM) searchDocs(L *lua.LState) int {
 	matches := vm.docs.Search(L.CheckString(1))
 	t := L.CreateTable(len(matches), 0)
+	t.Metatable = vm.conv.decodedMT // no match: an empty array, [] in JSON
 	for _, m := range matches {
 		e := L.CreateTable(0, 4)
 		e.RawSetString("page", lua.LString(m.Page))

@@ -27,6 +27,10 @@ func (vm *VM) openJSON() {
 	vm.conv.null = null
 	vm.conv.arrayMT = markerMT(L, "array")
 	vm.conv.objMT = markerMT(L, "object")
+	// Empty arrays of decoded JSON carry a mark of their own: like
+	// json.array's, but the schema of a parameter overrides it.
+	vm.conv.decodedMT = markerMT(L, "array")
+	setDecodedArrayMT(L, vm.conv.decodedMT)
 
 	mod := L.NewTable()
 	mod.RawSetString("null", null)
@@ -56,7 +60,7 @@ func (vm *VM) marker(name string, mt *lua.LTable) lua.LGFunction {
 		if !ok {
 			L.ArgError(1, "table expected, got "+L.Get(1).Type().String())
 		}
-		if t.Metatable != lua.LNil && t.Metatable != vm.conv.arrayMT && t.Metatable != vm.conv.objMT {
+		if mt := t.Metatable; mt != lua.LNil && mt != vm.conv.arrayMT && mt != vm.conv.objMT && mt != vm.conv.decodedMT {
 			L.ArgError(1, name+" cannot mark a table that has its own metatable")
 		}
 		t.Metatable = mt

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -69,8 +70,10 @@ const (
 //	fs         read or read,write: grant temporary directories
 //	fault      delay or retry: make the fake API slow
 //	stdout     blocking: a standard output that never returns
+//	stdin      silent: a granted standard input that never gives a byte
 type hostileCase struct {
 	name, class, tries, want, text, fs, fault, stdout string
+	stdin                                             string
 	timeout, cancel, within, react, abandon           time.Duration
 	maxMemory, peakBelow, patternSteps                int64
 	isolate                                           bool
@@ -139,6 +142,8 @@ func parseCase(t *testing.T, name, src string) hostileCase {
 			c.fault = v
 		case "stdout":
 			c.stdout = v
+		case "stdin":
+			c.stdin = v
 		default:
 			t.Fatalf("%s: unknown header %q", name, k)
 		}
@@ -334,6 +339,14 @@ func (b blocking) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
+// silent is a standard input whose reads wait until the test ends.
+type silent struct{ release chan struct{} }
+
+func (s silent) Read([]byte) (int, error) {
+	<-s.release
+	return 0, io.EOF
+}
+
 // fsDirs makes the directories of the fs cases: a granted read directory
 // with a text file, a binary file, a FIFO and a symbolic link to a file
 // outside; a granted write directory with a link outside; and the outside.
@@ -361,6 +374,9 @@ func runCase(t *testing.T, c hostileCase) outcome {
 		o.Limits = luabridge.Limits{MaxMemory: c.maxMemory, PatternSteps: c.patternSteps, AbandonAfter: c.abandon}
 		if c.stdout == "blocking" {
 			o.Stdout = blocking{release}
+		}
+		if c.stdin == "silent" {
+			o.Stdin = silent{release}
 		}
 		if c.fs != "" {
 			read, write, outside := fsDirs(t)

@@ -29,14 +29,16 @@ const (
 // decodeJSON turns JSON text into plain Lua values in one pass, with no
 // intermediate Go value: objects become tables, arrays 1-based sequences,
 // null is absent in objects and json.null (null) inside arrays, numbers are
-// Lua numbers; a null document is nil. It gives exactly what json.Unmarshal
-// into an any followed by toLua gives, and fails on exactly the documents
-// json.Unmarshal refuses, with json.Unmarshal's error.
+// Lua numbers; a null document is nil. Empty arrays carry the VM's mark of
+// decoded arrays (decodedArrayMT), so that they encode as arrays again. It
+// gives exactly what json.Unmarshal into an any followed by toLua gives,
+// and fails on exactly the documents json.Unmarshal refuses, with
+// json.Unmarshal's error.
 //
 // The decoder is iterative: nesting costs heap (bounded by jsonMaxDepth),
 // never Go stack.
 func decodeJSON(L *lua.LState, data []byte, null lua.LValue) (lua.LValue, error) {
-	d := jsonDecoder{L: L, null: null, data: data}
+	d := newJSONDecoder(L, data, null)
 	if v, ok := d.decode(); ok {
 		return v, nil
 	}
@@ -52,10 +54,11 @@ func decodeJSON(L *lua.LState, data []byte, null lua.LValue) (lua.LValue, error)
 
 // jsonDecoder is the state of one decodeJSON.
 type jsonDecoder struct {
-	L    *lua.LState
-	null lua.LValue
-	data []byte
-	pos  int
+	L       *lua.LState
+	null    lua.LValue
+	emptyMT lua.LValue // the metatable of empty arrays, or nil
+	data    []byte
+	pos     int
 
 	// stack holds the open containers; vals and keys the items read so far
 	// of every open container, each container's from its frame's start.
@@ -64,6 +67,10 @@ type jsonDecoder struct {
 	keys  []string
 	nums  []float64 // the numbers of the array numericArray reads
 	cache map[string]lua.LValue
+}
+
+func newJSONDecoder(L *lua.LState, data []byte, null lua.LValue) jsonDecoder {
+	return jsonDecoder{L: L, null: null, data: data, emptyMT: decodedArrayMT(L)}
 }
 
 // jsonFrame is an open array or object.
@@ -98,7 +105,9 @@ func (d *jsonDecoder) decode() (lua.LValue, bool) {
 			}
 			if c == '[' && d.pos < len(data) && data[d.pos] == ']' {
 				d.pos++
-				v = d.L.CreateTable(0, 0)
+				t := d.L.CreateTable(0, 0)
+				t.Metatable = d.emptyMT
+				v = t
 				break
 			}
 			d.stack = append(d.stack, jsonFrame{object: c == '{', start: len(d.vals), kstart: len(d.keys)})
@@ -650,28 +659,34 @@ func exactPow10(n int) float64 {
 // does, and also takes []float64 (an array of numbers decoded without
 // boxing each one, such as an embedding). Nesting is bounded by maxDepth.
 func valueToLua(L *lua.LState, v any, null lua.LValue) (lua.LValue, error) {
-	return valueToLuaAt(L, v, null, 0)
+	return valueToLuaAt(L, v, null, decodedArrayMT(L), 0)
 }
 
-func valueToLuaAt(L *lua.LState, v any, null lua.LValue, depth int) (lua.LValue, error) {
+func valueToLuaAt(L *lua.LState, v any, null, mark lua.LValue, depth int) (lua.LValue, error) {
 	if depth > maxDepth {
 		return nil, fmt.Errorf("the response is nested deeper than %d levels", maxDepth)
 	}
 	switch x := v.(type) {
 	case []float64:
 		t := L.CreateTable(len(x), 0)
+		if len(x) == 0 {
+			t.Metatable = mark
+		}
 		for _, f := range x {
 			t.Append(lua.LNumber(f))
 		}
 		return t, nil
 	case []any:
 		t := L.CreateTable(len(x), 0)
+		if len(x) == 0 {
+			t.Metatable = mark
+		}
 		for _, el := range x {
 			if el == nil {
 				t.Append(null)
 				continue
 			}
-			lv, err := valueToLuaAt(L, el, null, depth+1)
+			lv, err := valueToLuaAt(L, el, null, mark, depth+1)
 			if err != nil {
 				return nil, err
 			}
@@ -684,7 +699,7 @@ func valueToLuaAt(L *lua.LState, v any, null lua.LValue, depth int) (lua.LValue,
 			if el == nil {
 				continue
 			}
-			lv, err := valueToLuaAt(L, el, null, depth+1)
+			lv, err := valueToLuaAt(L, el, null, mark, depth+1)
 			if err != nil {
 				return nil, err
 			}
@@ -692,5 +707,5 @@ func valueToLuaAt(L *lua.LState, v any, null lua.LValue, depth int) (lua.LValue,
 		}
 		return t, nil
 	}
-	return toLua(L, v, null), nil
+	return toLuaMarked(L, v, null, mark), nil
 }

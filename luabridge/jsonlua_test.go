@@ -25,11 +25,13 @@ import (
 	"github.com/kosmo-run/kosmo/integration/openai/openaitest"
 )
 
-// newTestState returns a bare Lua state and a json.null stand-in.
+// newTestState returns a bare Lua state, with a mark of decoded empty
+// arrays as a VM has, and a json.null stand-in.
 func newTestState(t testing.TB) (*lua.LState, lua.LValue) {
 	t.Helper()
 	L := lua.NewState(lua.Options{SkipOpenLibs: true})
 	t.Cleanup(L.Close)
+	setDecodedArrayMT(L, L.NewTable())
 	return L, L.NewUserData()
 }
 
@@ -46,13 +48,13 @@ func referenceDecode(L *lua.LState, data []byte, null lua.LValue) (lua.LValue, e
 // fastDecode runs the one-pass decoder alone, without decodeJSON's
 // fallback to encoding/json.
 func fastDecode(L *lua.LState, data []byte, null lua.LValue) (lua.LValue, bool) {
-	d := jsonDecoder{L: L, null: null, data: data}
+	d := newJSONDecoder(L, data, null)
 	return d.decode()
 }
 
 // sameLua reports where two Lua values differ, or "" when they are equal:
-// same types, numbers with the same bits, tables with the same keys and
-// values, the null sentinel where the other has it.
+// same types, numbers with the same bits, tables with the same keys,
+// values and metatable, the null sentinel where the other has it.
 func sameLua(a, b lua.LValue, path string) string {
 	if a.Type() != b.Type() {
 		return fmt.Sprintf("%s: %s vs %s", path, a.Type(), b.Type())
@@ -64,6 +66,9 @@ func sameLua(a, b lua.LValue, path string) string {
 		}
 	case *lua.LTable:
 		y := b.(*lua.LTable)
+		if x.Metatable != y.Metatable {
+			return fmt.Sprintf("%s: metatable %v vs %v", path, x.Metatable, y.Metatable)
+		}
 		if x.Len() != y.Len() {
 			return fmt.Sprintf("%s: length %d vs %d", path, x.Len(), y.Len())
 		}
@@ -401,6 +406,49 @@ func FuzzDecodeJSON(f *testing.F) {
 		f.Add([]byte(seed))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) { checkEquivalent(t, data) })
+}
+
+// TestDecodedEmptyArraysAreMarked: every way a JSON document reaches Lua
+// marks its empty arrays, and only them, so that they encode as arrays
+// again.
+func TestDecodedEmptyArraysAreMarked(t *testing.T) {
+	const doc = `{"a":[],"b":{},"c":[1],"d":[[],{}],"e":[0.5]}`
+	var goValue any
+	require.NoError(t, json.Unmarshal([]byte(doc), &goValue))
+	decoders := []struct {
+		name   string
+		decode func(L *lua.LState, null lua.LValue) (lua.LValue, error)
+	}{
+		{"decodeJSON", func(L *lua.LState, null lua.LValue) (lua.LValue, error) { return decodeJSON(L, []byte(doc), null) }},
+		{"toLua", func(L *lua.LState, null lua.LValue) (lua.LValue, error) { return toLua(L, goValue, null), nil }},
+		{"valueToLua", func(L *lua.LState, null lua.LValue) (lua.LValue, error) { return valueToLua(L, goValue, null) }},
+		{"valueToLua, []float64", func(L *lua.LState, null lua.LValue) (lua.LValue, error) {
+			return valueToLua(L, map[string]any{"a": []float64{}, "b": map[string]any{}, "c": []any{1.0},
+				"d": []any{[]any{}, map[string]any{}}, "e": []float64{0.5}}, null)
+		}},
+	}
+	for _, d := range decoders {
+		t.Run(d.name, func(t *testing.T) {
+			L, null := newTestState(t)
+			mark := decodedArrayMT(L)
+			v, err := d.decode(L, null)
+			require.NoError(t, err)
+			top := v.(*lua.LTable)
+			field := func(t *lua.LTable, k string) *lua.LTable { return t.RawGetString(k).(*lua.LTable) }
+			assert.Equal(t, mark, field(top, "a").Metatable, "an empty array is marked")
+			assert.Equal(t, mark, field(top, "d").RawGetInt(1).(*lua.LTable).Metatable, "a nested one too")
+			for _, plain := range []lua.LValue{top.Metatable, field(top, "b").Metatable, field(top, "c").Metatable,
+				field(top, "d").Metatable, field(top, "d").RawGetInt(2).(*lua.LTable).Metatable, field(top, "e").Metatable} {
+				assert.Equal(t, lua.LNil, plain, "objects and filled arrays are not")
+			}
+		})
+	}
+	// A state without the mark (not a VM's) decodes plain tables.
+	L := lua.NewState(lua.Options{SkipOpenLibs: true})
+	defer L.Close()
+	v, err := decodeJSON(L, []byte(`[]`), lua.LNil)
+	require.NoError(t, err)
+	assert.Equal(t, lua.LNil, v.(*lua.LTable).Metatable)
 }
 
 func TestValueToLua(t *testing.T) {

@@ -79,6 +79,7 @@ func (vm *VM) newNamespace(in *integration.Integration) *lua.LTable {
 	ns.RawSetString(accounts.ListFunction, vm.L.NewFunction(func(L *lua.LState) int {
 		set := vm.opts.Accounts[in.Name]
 		names := L.NewTable()
+		names.Metatable = vm.conv.decodedMT // no account: [] in JSON
 		for _, n := range set.Names() {
 			names.Append(lua.LString(n))
 		}

@@ -1,14 +1,18 @@
 package luabridge
 
 import (
+	"fmt"
+	"strings"
+
 	lua "github.com/yuin/gopher-lua"
 
 	"github.com/kosmo-run/kosmo/luabridge/luapattern"
 )
 
 // baseAllowed are the base-library globals a script keeps. dofile, loadfile,
-// load, loadstring, require, module, getfenv, setfenv, collectgarbage,
-// newproxy and _printregs are left out; print is replaced by the host's.
+// load, loadstring, require, module, getfenv, setfenv, collectgarbage and
+// newproxy are left out (see unavailable), and so is _printregs; print is
+// replaced by the host's.
 var baseAllowed = []string{
 	"_G", "_VERSION", "assert", "error", "getmetatable", "ipairs", "next", "pairs",
 	"pcall", "rawequal", "rawget", "rawset", "select", "setmetatable", "tonumber",
@@ -32,7 +36,131 @@ var libraries = []struct {
 var osAllowed = []string{"time", "clock", "date"}
 
 // readOnly are the library tables that seal makes read-only.
-var readOnly = []string{"string", "table", "math", "os", "coroutine", "json", "base64", "fs"}
+var readOnly = []string{"string", "table", "math", "os", "coroutine", "json", "base64", "fs", "stdin"}
+
+// Why a script lacks what a standard Lua has, and what to do instead.
+const (
+	whyModules  = "modules cannot be loaded; put the code the script needs in the script itself"
+	whyCompile  = "scripts cannot compile code at run time; write the code in the script itself"
+	whyRunFile  = "scripts cannot run other files; put the code in the script itself (fs.read(path) reads a file's text once granted with --allow-read=DIR)"
+	whyFiles    = "files are read with fs.read(path) and written with fs.write(path, data), once granted with --allow-read=DIR and --allow-write=DIR"
+	whyEnv      = "scripts get no environment; pass values as script arguments (kosmo run script.lua a b)"
+	whyPrograms = "scripts cannot run programs"
+	whyStdout   = "print(...) writes to standard output"
+	whyStdin    = "standard input is read with stdin.read() and stdin.lines(), once granted with --allow-stdin"
+	whyFenv     = "function environments cannot be read or changed; use local variables and tables"
+	whyDebug    = "the debug library reaches inside functions and values the sandbox keeps apart"
+)
+
+// unavailable are the standard functions a script does not get, each with
+// why. In its place the script finds a function that raises
+// "<name> is not available in the sandbox: <why>", so that a script (or an
+// agent repairing one) learns what is missing and what to do instead.
+var unavailable = map[string]string{
+	"require":        whyModules,
+	"module":         whyModules,
+	"dofile":         whyRunFile,
+	"loadfile":       whyRunFile,
+	"load":           whyCompile,
+	"loadstring":     whyCompile,
+	"getfenv":        whyFenv,
+	"setfenv":        whyFenv,
+	"collectgarbage": "memory is managed by the host (kosmo run --max-memory bounds it)",
+	"newproxy":       "use a table with a metatable (setmetatable) instead",
+	"string.dump":    "functions cannot be turned into bytecode",
+	"os.getenv":      whyEnv,
+	"os.execute":     whyPrograms,
+	"os.exit":        "end the script with return, or fail it with error(message)",
+	"os.remove":      whyFiles,
+	"os.rename":      whyFiles,
+	"os.tmpname":     whyFiles,
+	"os.setlocale":   "the locale is fixed",
+	"os.difftime":    "subtract the two times instead (t2 - t1, in seconds)",
+}
+
+// unavailableLibraries are the standard libraries a script does not get.
+// In the place of each is a read-only table that raises on any use,
+// naming the member and why: unavailableMembers says it where the
+// library's reason does not fit.
+var unavailableLibraries = map[string]string{
+	"io":      whyFiles,
+	"debug":   whyDebug,
+	"package": whyModules,
+}
+
+var unavailableMembers = map[string]string{
+	"io.write":        whyStdout,
+	"io.stdout":       whyStdout,
+	"io.stderr":       whyStdout,
+	"io.output":       whyStdout,
+	"io.flush":        whyStdout,
+	"io.read":         whyStdin,
+	"io.lines":        whyStdin,
+	"io.stdin":        whyStdin,
+	"io.input":        whyStdin,
+	"io.popen":        whyPrograms,
+	"debug.traceback": "error messages carry the script position; catch errors with pcall(f) or xpcall(f, handler)",
+}
+
+// notAvailable is the refusal of a standard function or library member.
+func notAvailable(name, why string) string {
+	return fmt.Sprintf("%s is not available in the sandbox: %s", name, why)
+}
+
+// refusal returns a function that raises the refusal of name.
+func refusal(name, why string) lua.LGFunction {
+	msg := notAvailable(name, why)
+	return func(L *lua.LState) int {
+		L.RaiseError("%s", msg)
+		return 0
+	}
+}
+
+// refusingLibrary is the table in the place of a library a script does not
+// get: reading or setting any of its keys raises the refusal; pairs sees
+// an empty table.
+func (g *guard) refusingLibrary(L *lua.LState, name, why string) *lua.LTable {
+	refuse := func(L *lua.LState) int {
+		member, reason := name, why
+		if k, ok := L.Get(2).(lua.LString); ok {
+			member = name + "." + string(k)
+			if r, ok := unavailableMembers[member]; ok {
+				reason = r
+			}
+		}
+		L.RaiseError("%s", notAvailable(member, reason))
+		return 0
+	}
+	mt := L.NewTable()
+	mt.RawSetString("__index", L.NewFunction(refuse))
+	mt.RawSetString("__newindex", L.NewFunction(refuse))
+	mt.RawSetString("__metatable", lua.LFalse)
+	proxy := L.NewTable()
+	proxy.Metatable = mt
+	g.proxies[proxy] = L.NewTable()
+	return proxy
+}
+
+// openRefusals puts the refusals of the functions and libraries a script
+// does not get in their places.
+func (vm *VM) openRefusals() {
+	L := vm.L
+	globals := L.G.Global
+	for name, why := range unavailable {
+		fn := L.NewFunction(refusal(name, why))
+		lib, member, ok := strings.Cut(name, ".")
+		if !ok {
+			globals.RawSetString(name, fn)
+			continue
+		}
+		if t, ok := globals.RawGetString(lib).(*lua.LTable); ok {
+			t.RawSetString(member, fn)
+		}
+	}
+	for name, why := range unavailableLibraries {
+		globals.RawSetString(name, vm.g.refusingLibrary(L, name, why))
+	}
+}
 
 // openSandbox opens the allowed libraries, removes every global that is not
 // on the allowlist, and replaces the library functions whose Go work
@@ -100,6 +228,7 @@ func (vm *VM) openSandbox() {
 		co.RawSetString("wrap", L.NewFunction(g.wrap(create, bounded)))
 	}
 	vm.openFS()
+	vm.openRefusals()
 }
 
 // seal runs once the VM's globals are all set. Every Go function in the

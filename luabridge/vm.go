@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"sync"
 	"time"
 
@@ -52,6 +53,14 @@ type Options struct {
 	// Store keeps what functions keep on the host's side (OpenAI's
 	// assistants); nil makes those functions fail with a clear error.
 	Store store.Store
+	// Args are the script's arguments, as lua gives them: the global arg
+	// holds them at 1..n (arg[0] is the name given to Run), and the main
+	// chunk receives them as ... .
+	Args []string
+	// Stdin, when set, is the standard input that stdin.read and
+	// stdin.lines read; nil refuses them, naming the flag that grants it
+	// (--allow-stdin). Nothing is read from it until the script asks.
+	Stdin io.Reader
 }
 
 // CallRecord describes one integration call for logs; it holds no argument
@@ -75,6 +84,7 @@ type VM struct {
 	errMT   *lua.LTable
 	nsOwned map[*lua.LTable]bool
 	g       *guard
+	stdin   *stdinReader
 }
 
 // New builds a VM with the sandboxed standard libraries, the helpers and the
@@ -100,6 +110,7 @@ func New(opts Options) *VM {
 	vm.openSandbox()
 	vm.openJSON()
 	vm.openBase64()
+	vm.openStdin()
 	vm.errMT = vm.newErrorMetatable()
 	L := vm.L
 	L.SetGlobal("print", L.NewFunction(vm.print))
@@ -117,6 +128,7 @@ func (vm *VM) Close() {
 	if vm.g.abandoned.Load() {
 		return
 	}
+	vm.stdin.close()
 	vm.L.Close()
 	vm.g.files.close()
 }
@@ -151,6 +163,11 @@ func (e *ScriptError) Unwrap() error { return e.Err }
 // JSON-shaped Go values. The source is checked against the limits before it
 // is compiled; a script stopped by its context (or by the memory limit)
 // fails with a ScriptError whose Err is the context's cause.
+//
+// As lua does with a script file, Run skips a first line that starts with
+// '#' (a shebang line; it is emptied, so line numbers stay right), sets the
+// global arg to { [0] = name, Options.Args... } and passes Options.Args to
+// the main chunk as ... .
 func (vm *VM) Run(ctx context.Context, name, src string) ([]any, error) {
 	if ctx == nil {
 		ctx = context.Background()
@@ -160,26 +177,59 @@ func (vm *VM) Run(ctx context.Context, name, src string) ([]any, error) {
 	}
 	ctx, stop := vm.g.start(ctx)
 	defer stop()
-	proto, err := vm.g.compile(ctx, name, src)
+	proto, err := vm.g.compile(ctx, name, skipShebang(src))
 	if err != nil {
 		return nil, err
 	}
 	fn := vm.L.NewFunctionFromProto(proto)
+	args := vm.setArgs(name)
 	if vm.g.lim.AbandonAfter <= 0 {
-		return vm.exec(ctx, fn)
+		return vm.exec(ctx, fn, args)
 	}
-	return vm.execOrAbandon(ctx, fn)
+	return vm.execOrAbandon(ctx, fn, args)
 }
 
-// exec runs a compiled chunk under ctx.
-func (vm *VM) exec(ctx context.Context, fn *lua.LFunction) ([]any, error) {
+// skipShebang empties a first line that starts with '#', as lua does for a
+// script file ("#!/usr/bin/env kosmo run"): '#' cannot start a Lua chunk,
+// and keeping the line's newline keeps every line number.
+func skipShebang(src string) string {
+	if !strings.HasPrefix(src, "#") {
+		return src
+	}
+	if i := strings.IndexByte(src, '\n'); i >= 0 {
+		return src[i:]
+	}
+	return ""
+}
+
+// setArgs sets the global arg to { [0] = name, Options.Args... } and returns
+// the arguments of the main chunk. It is set raw: a metatable a script gave
+// _G in an earlier run is not called here.
+func (vm *VM) setArgs(name string) []lua.LValue {
+	L := vm.L
+	t := L.CreateTable(len(vm.opts.Args), 1)
+	t.RawSetInt(0, lua.LString(name))
+	args := make([]lua.LValue, len(vm.opts.Args))
+	for i, a := range vm.opts.Args {
+		args[i] = lua.LString(a)
+		t.RawSetInt(i+1, args[i])
+	}
+	L.G.Global.RawSetString("arg", t)
+	return args
+}
+
+// exec runs a compiled chunk under ctx with args as its ... .
+func (vm *VM) exec(ctx context.Context, fn *lua.LFunction, args []lua.LValue) ([]any, error) {
 	L := vm.L
 	L.SetContext(ctx)
 	defer L.RemoveContext()
 	base := L.GetTop()
 	defer L.SetTop(base)
 	L.Push(fn)
-	if err := L.PCall(0, lua.MultRet, nil); err != nil {
+	for _, a := range args {
+		L.Push(a)
+	}
+	if err := L.PCall(len(args), lua.MultRet, nil); err != nil {
 		return nil, vm.scriptError(ctx, err)
 	}
 	if ctx.Err() != nil {
@@ -198,7 +248,7 @@ func (vm *VM) exec(ctx context.Context, fn *lua.LFunction) ([]any, error) {
 // execOrAbandon runs exec on a goroutine and returns Limits.AbandonAfter
 // after ctx ended if the script is stuck in Go code by then. The VM is then
 // abandoned to that goroutine.
-func (vm *VM) execOrAbandon(ctx context.Context, fn *lua.LFunction) ([]any, error) {
+func (vm *VM) execOrAbandon(ctx context.Context, fn *lua.LFunction, args []lua.LValue) ([]any, error) {
 	type outcome struct {
 		results []any
 		err     error
@@ -210,7 +260,7 @@ func (vm *VM) execOrAbandon(ctx context.Context, fn *lua.LFunction) ([]any, erro
 				done <- outcome{err: &ScriptError{Message: fmt.Sprintf("internal error: %v", r)}}
 			}
 		}()
-		res, err := vm.exec(ctx, fn)
+		res, err := vm.exec(ctx, fn, args)
 		done <- outcome{res, err}
 	}()
 	select {
@@ -235,7 +285,11 @@ func (vm *VM) execOrAbandon(ctx context.Context, fn *lua.LFunction) ([]any, erro
 // it can be, else what tostring gives.
 func (vm *VM) goValue(ctx context.Context, v lua.LValue) any {
 	if values, bytes := expandedSize(nil, v); values*16+bytes <= float64(vm.g.lim.MaxString) {
-		if g, err := vm.conv.toGo(v, shape{}, "", 0); err == nil {
+		// The host gets the strings as they are: what it does with bytes
+		// that are not UTF-8 is its business.
+		conv := vm.conv
+		conv.lenient, conv.seen = true, nil
+		if g, err := conv.toGo(v, shape{}, "", 0); err == nil {
 			return g
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
@@ -28,7 +29,13 @@ type Options struct {
 	AllowWrite bool
 	// Version is reported to clients.
 	Version string
+	// CallTimeout bounds each tool call, retries and their waits included;
+	// zero for none.
+	CallTimeout time.Duration
 }
+
+// errCallTimeout is the cause of a tool call's time limit.
+var errCallTimeout = errors.New("the time limit per call was reached")
 
 // NewServer returns an MCP server with one tool per allowed function.
 func NewServer(opts Options) *mcp.Server {
@@ -42,7 +49,7 @@ func NewServer(opts Options) *mcp.Server {
 			if fn.Operation == integration.Write && !opts.AllowWrite {
 				continue
 			}
-			srv.AddTool(Tool(opts.Host, in, fn), handler(opts.Host, in, fn))
+			srv.AddTool(Tool(opts.Host, in, fn), handler(opts.Host, in, fn, opts.CallTimeout))
 		}
 	}
 	return srv
@@ -87,7 +94,7 @@ func orNone(s string) string {
 // handler calls fn through the host: validation, policy and client as for
 // a script. Failures are tool errors carrying the same fields as Lua error
 // tables.
-func handler(host *kosmo.Host, in *integration.Integration, fn *integration.Function) mcp.ToolHandler {
+func handler(host *kosmo.Host, in *integration.Integration, fn *integration.Function, timeout time.Duration) mcp.ToolHandler {
 	return func(ctx context.Context, req *mcp.CallToolRequest) (*mcp.CallToolResult, error) {
 		args := map[string]any{}
 		if raw := req.Params.Arguments; len(raw) > 0 && string(raw) != "null" {
@@ -104,8 +111,16 @@ func handler(host *kosmo.Host, in *integration.Integration, fn *integration.Func
 			account = s
 			delete(args, AccountArgument)
 		}
+		if timeout > 0 {
+			var cancel context.CancelFunc
+			ctx, cancel = context.WithTimeoutCause(ctx, timeout, errCallTimeout)
+			defer cancel()
+		}
 		res, err := host.Call(ctx, in.Name+"."+fn.Name, account, args)
 		if err != nil {
+			if errors.Is(context.Cause(ctx), errCallTimeout) {
+				err = fmt.Errorf("%s: %w (%v; kosmo mcp serve --timeout): %w", fn.Name, errCallTimeout, timeout, err)
+			}
 			return toolError(err), nil
 		}
 		var structured map[string]any

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"sort"
 	"testing"
+	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 	"github.com/stretchr/testify/assert"
@@ -20,6 +21,12 @@ import (
 // connect serves a gateway in-process and returns a connected client session.
 func connect(t *testing.T, allowWrite bool) (*mcp.ClientSession, *openaitest.Server, *openaitest.Server) {
 	t.Helper()
+	return connectWith(t, mcpgateway.Options{AllowWrite: allowWrite, Version: "test"})
+}
+
+// connectWith is connect with the gateway's options (Host is filled in).
+func connectWith(t *testing.T, opts mcpgateway.Options) (*mcp.ClientSession, *openaitest.Server, *openaitest.Server) {
+	t.Helper()
 	a, b := openaitest.NewServer(), openaitest.NewServer()
 	t.Cleanup(a.Close)
 	t.Cleanup(b.Close)
@@ -27,7 +34,8 @@ func connect(t *testing.T, allowWrite bool) (*mcp.ClientSession, *openaitest.Ser
 		{Name: "main", Key: integration.NewSecret(openaitest.DefaultAPIKey), BaseURL: a.BaseURL()},
 		{Name: "work", Key: integration.NewSecret(openaitest.DefaultAPIKey), BaseURL: b.BaseURL()},
 	}}}})
-	srv := mcpgateway.NewServer(mcpgateway.Options{Host: host, AllowWrite: allowWrite, Version: "test"})
+	opts.Host = host
+	srv := mcpgateway.NewServer(opts)
 	st, ct := mcp.NewInMemoryTransports()
 	ctx := context.Background()
 	ss, err := srv.Connect(ctx, st, nil)
@@ -132,4 +140,17 @@ func TestToolErrors(t *testing.T) {
 		}
 	}
 	assert.Len(t, a.Requests(), 1, "only the get_run reached the API")
+}
+
+// TestCallTimeout: a tool call against a server that never answers ends at
+// the gateway's limit per call, as a tool error that says so.
+func TestCallTimeout(t *testing.T) {
+	cs, a, _ := connectWith(t, mcpgateway.Options{CallTimeout: 200 * time.Millisecond})
+	a.InjectFault(openaitest.Fault{Path: "/v1/models", Delay: time.Minute})
+	start := time.Now()
+	res, err := cs.CallTool(context.Background(), &mcp.CallToolParams{Name: "openai_list_models", Arguments: map[string]any{}})
+	require.NoError(t, err)
+	assert.True(t, res.IsError)
+	assert.Contains(t, res.Content[0].(*mcp.TextContent).Text, "openai_list_models: the time limit per call was reached (200ms; kosmo mcp serve --timeout)")
+	assert.Less(t, time.Since(start), 30*time.Second, "a minute-long answer was not waited for")
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -51,7 +52,7 @@ func TestCallArguments(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			a := &app{env: Env{}}
-			got, err := a.callArgs(&callOptions{fields: tt.fields, typed: tt.typed})
+			got, _, err := a.callArgs(context.Background(), &callOptions{fields: tt.fields, typed: tt.typed})
 			if tt.err != "" {
 				require.Error(t, err)
 				assert.Contains(t, err.Error(), tt.err)
@@ -333,4 +334,173 @@ func TestRunLimitsAndGrants(t *testing.T) {
 
 	r = runCLI(t, context.Background(), nil, "run", "--allow-read", "/nonexistent-dir", "-e", "print(1)")
 	assert.Equal(t, ExitUsage, r.code)
+}
+
+func TestCallMergesInputAndFlags(t *testing.T) {
+	input := filepath.Join(t.TempDir(), "request.json")
+	require.NoError(t, os.WriteFile(input, []byte(`{"model":"gpt-4o","temperature":1,"messages":[{"role":"user","content":"from the file"}]}`), 0o600))
+	tests := []struct {
+		name     string
+		stdin    string
+		terminal bool
+		opts     callOptions
+		want     map[string]any
+		err      string
+	}{
+		{"standard input alone", `{"model":"m","input":"a"}`, false, callOptions{}, map[string]any{"model": "m", "input": "a"}, ""},
+		{"flags win over standard input", `{"model":"m","input":"a"}`, false, callOptions{fields: []string{"model=x"}},
+			map[string]any{"model": "x", "input": "a"}, ""},
+		{"a nested flag changes one field of the input", `{"model":"m","messages":[{"role":"user","content":"a"},{"role":"user","content":"b"}]}`, false,
+			callOptions{fields: []string{"messages[2].content=changed", "messages[3].role=user", "messages[3].content=added"}},
+			map[string]any{"model": "m", "messages": []any{map[string]any{"role": "user", "content": "a"}, map[string]any{"role": "user", "content": "changed"}, map[string]any{"role": "user", "content": "added"}}}, ""},
+		{"typed flags too", `{"model":"m","n":1}`, false, callOptions{typed: []string{"n=2"}}, map[string]any{"model": "m", "n": 2.0}, ""},
+		{"--input and flags", "", false, callOptions{input: input, typed: []string{"temperature=0.2"}},
+			map[string]any{"model": "gpt-4o", "temperature": 0.2, "messages": []any{map[string]any{"role": "user", "content": "from the file"}}}, ""},
+		{"--input - and flags", `{"model":"m"}`, false, callOptions{input: "-", fields: []string{"input=b"}}, map[string]any{"model": "m", "input": "b"}, ""},
+		{"empty standard input and flags", "", false, callOptions{fields: []string{"model=x"}}, map[string]any{"model": "x"}, ""},
+		{"a terminal is not read", `{"model":"m"}`, true, callOptions{fields: []string{"input=b"}}, map[string]any{"input": "b"}, ""},
+		{"standard input that is not JSON", "line one\nline two\n", false, callOptions{fields: []string{"model=x"}}, nil,
+			"standard input is not a JSON object of arguments: invalid character 'l' looking for beginning of value (kosmo call reads standard input when it is not a terminal; give </dev/null when it holds something else)"},
+		{"a JSON array", `["a"]`, false, callOptions{}, nil, "standard input is not a JSON object of arguments"},
+		{"a field inside a string of the input", `{"model":"m"}`, false, callOptions{fields: []string{"model.name=x"}}, nil, "not an object"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a := &app{env: Env{Stdin: strings.NewReader(tt.stdin), Stderr: io.Discard, IsTerminal: func(any) bool { return tt.terminal }}}
+			got, _, err := a.callArgs(context.Background(), &tt.opts)
+			if tt.err != "" {
+				require.Error(t, err)
+				assert.Contains(t, err.Error(), tt.err)
+				assert.Equal(t, ExitUsage, exitCode(err))
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, got)
+		})
+	}
+
+	// Through the CLI: a dry run shows the body that would be sent.
+	r := runWithStdin(t, `{"model":"text-embedding-3-small","input":"from stdin"}`, "call", "--fake", "--dry-run", "openai.create_embedding", "-f", "input=from a flag")
+	require.Equal(t, 0, r.code, r.stderr)
+	var plan map[string]any
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &plan))
+	body := plan["body"].(map[string]any)
+	assert.Equal(t, "text-embedding-3-small", body["model"], "from standard input")
+	assert.Equal(t, "from a flag", body["input"], "the flag won")
+}
+
+func TestCallHintsAtTheRightFlag(t *testing.T) {
+	dir := t.TempDir()
+	wav := filepath.Join(dir, "a.wav")
+	require.NoError(t, os.WriteFile(wav, []byte("RIFF\x24\x00\x00\x00WAVEfmt \x10\x00\x00\x00\x01\x00\x01\x00\x40\x1f\x00\x00\x80\x3e\x00\x00\x02\x00\x10\x00data\x00\x00\x00\x00"), 0o600))
+	chat := []string{"openai.chat_completion", "-f", "model=gpt-4o", "-f", "messages[1].role=user", "-f", "messages[1].content=hi"}
+	transcribe := []string{"openai.transcribe_audio", "-f", "model=whisper-1", "-f", "filename=a.wav"}
+	tests := []struct {
+		name   string
+		args   []string
+		code   int
+		stderr string
+	}{
+		{"a number with -f", append(chat, "-f", "temperature=0.5"), ExitScript,
+			"kosmo: openai_chat_completion: parameter 'temperature': number expected, got string (hint: -f always sends a string; -F temperature=0.5 sends a number)\n"},
+		{"an integer with -f", []string{"openai.create_image", "-f", "prompt=a cat", "-f", "n=2"}, ExitScript,
+			"kosmo: openai_create_image: parameter 'n': integer expected, got string (hint: -f always sends a string; -F n=2 sends a number)\n"},
+		{"two numbers with -f", append(chat, "-f", "max_tokens=5", "-f", "top_p=1"), ExitScript,
+			"(hint: -f always sends a string; -F max_tokens=5 sends a number; -f always sends a string; -F top_p=1 sends a number)\n"},
+		{"a word with -f is no number", append(chat, "-f", "temperature=hot"), ExitScript,
+			"kosmo: openai_chat_completion: parameter 'temperature': number expected, got string\n"},
+		{"a number with -f to a string parameter is fine", []string{"--dry-run", "openai.create_image", "-f", "prompt=42"}, ExitOK, ""},
+		{"an unknown parameter gets no hint", append(chat, "-f", "max_token=5"), ExitScript,
+			"parameter 'max_token': unknown parameter; did you mean 'max_tokens'?"},
+		{"a file without :base64", append(transcribe, "-F", "file_content=@"+wav), ExitScript,
+			"(hint: -F file_content=@" + wav + " sends the file as text; -F file_content=@" + wav + ":base64 sends it base64-encoded, as file_content wants)\n"},
+		{"a file with :base64", append(transcribe, "-F", "file_content=@"+wav+":base64"), ExitOK, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := runCLI(t, context.Background(), nil, append([]string{"call", "--fake"}, tt.args...)...)
+			assert.Equal(t, tt.code, r.code, r.stderr)
+			if tt.stderr == "" {
+				assert.Empty(t, r.stderr)
+				return
+			}
+			assert.Contains(t, r.stderr, tt.stderr)
+			if strings.Contains(tt.stderr, "hint:") {
+				assert.Equal(t, 1, strings.Count(r.stderr, "hint:"), "one hint section: %s", r.stderr)
+			} else {
+				assert.NotContains(t, r.stderr, "hint:")
+			}
+		})
+	}
+	r := runCLI(t, context.Background(), nil, append([]string{"call", "--fake", "--json"}, append(chat, "-f", "temperature=0.5")...)...)
+	assert.Equal(t, ExitScript, r.code)
+	var env struct{ Error errorView }
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &env))
+	assert.Equal(t, "validation_error", env.Error.Type)
+	assert.Equal(t, "temperature", env.Error.Param)
+	assert.Contains(t, env.Error.Message, "(hint: -f always sends a string; -F temperature=0.5 sends a number)")
+}
+
+func TestCallTimeout(t *testing.T) {
+	fake := openaitestServer(t)
+	fake.InjectFault(openaitest.Fault{Path: "/v1/models", Delay: time.Minute})
+	fake.InjectFault(openaitest.Fault{Path: "/v1/files", Status: 429, Header: map[string]string{"Retry-After": "30"}})
+	vars := map[string]string{"OPENAI_API_KEY": openaitest.DefaultAPIKey, "OPENAI_BASE_URL": fake.BaseURL()}
+	tests := []struct {
+		name   string
+		args   []string
+		code   int
+		stderr string
+	}{
+		{"a server that never answers", []string{"--timeout", "300ms", "openai.openai_list_models"}, ExitTimeout,
+			"kosmo: openai_list_models: time limit (--timeout 300ms) reached\n"},
+		{"the wait between retries", []string{"--timeout", "500ms", "openai.openai_list_files"}, ExitTimeout,
+			"kosmo: openai_list_files: time limit (--timeout 500ms) reached\n"},
+		{"a call within its time", []string{"--timeout", "30s", "openai.openai_list_assistants"}, ExitOK, ""},
+		{"no limit", []string{"--timeout", "0", "openai.openai_list_assistants"}, ExitOK, ""},
+		{"not a duration", []string{"--timeout", "soon", "openai.openai_list_models"}, ExitUsage, "invalid argument \"soon\" for \"--timeout\""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			start := time.Now()
+			r := runCLI(t, context.Background(), vars, append([]string{"call"}, tt.args...)...)
+			assert.Equal(t, tt.code, r.code, r.stderr)
+			if tt.code == ExitUsage {
+				assert.Contains(t, r.stderr, tt.stderr)
+			} else {
+				assert.Equal(t, tt.stderr, r.stderr)
+			}
+			assert.Less(t, time.Since(start), 10*time.Second)
+		})
+	}
+	r := runCLI(t, context.Background(), vars, "call", "--json", "--timeout", "300ms", "openai.openai_list_models")
+	assert.Equal(t, ExitTimeout, r.code)
+	var env struct {
+		OK    bool
+		Error errorView
+	}
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &env))
+	assert.False(t, env.OK)
+	assert.Equal(t, "openai_list_models: time limit (--timeout 300ms) reached", env.Error.Message)
+	assert.Equal(t, "cancelled", env.Error.Type)
+
+	r = runCLI(t, context.Background(), nil, "call", "--help")
+	assert.Contains(t, r.stdout, "--timeout duration")
+	assert.Contains(t, r.stdout, "(default 10m0s)")
+}
+
+func TestCallWaitsForStandardInputWithinTheTimeout(t *testing.T) {
+	old := stdinHintAfter
+	stdinHintAfter = 50 * time.Millisecond
+	t.Cleanup(func() { stdinHintAfter = old })
+	pr, pw := io.Pipe() // a pipe nobody writes to or closes
+	t.Cleanup(func() { pw.Close() })
+	var out, errOut strings.Builder
+	env := Env{Stdin: pr, Stdout: &out, Stderr: &errOut, Getenv: func(string) string { return "" }, HomeDir: t.TempDir(), WorkDir: t.TempDir()}
+	start := time.Now()
+	code := Main(context.Background(), []string{"call", "--fake", "--timeout", "400ms", "openai.openai_list_models", "-f", "x=y"}, env)
+	assert.Equal(t, ExitTimeout, code, errOut.String())
+	assert.Equal(t, "kosmo: waiting for a JSON object of arguments on standard input (close it, or run with </dev/null, to send none)\n"+
+		"kosmo: reading the arguments: time limit (--timeout 400ms) reached\n", errOut.String())
+	assert.Less(t, time.Since(start), 5*time.Second)
 }

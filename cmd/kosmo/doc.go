@@ -1,8 +1,10 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
@@ -21,8 +23,12 @@ func (a *app) newDocCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "doc [PAGE]",
 		Short: "Print, list or search the reference pages (the same text as lua_read_doc)",
+		Long: `Print a reference page (default integrations.openai), the same text as lua_read_doc.
+A function's page takes the names kosmo call takes: integrations.openai.openai_create_image,
+openai.openai_create_image, openai.create_image, openai_create_image or create_image.`,
 		Example: `  kosmo doc integrations.openai                       # the whole OpenAI reference
   kosmo doc integrations.openai.openai_create_image   # one function
+  kosmo doc create_image                              # the same page, as kosmo call names it
   kosmo doc --list                                    # every page with its summary
   kosmo doc --search transcribe                       # pages ranked by relevance
   kosmo doc --json integrations.openai.openai_get_run # {page, markdown}`,
@@ -78,6 +84,10 @@ func (a *app) doc(opts *docOptions, page string) error {
 	if page == "" {
 		page = docs.PagePrefix + a.integrations[0].Name
 	}
+	page, err := a.resolvePage(lib, page)
+	if err != nil {
+		return err
+	}
 	text, err := lib.Read(page)
 	if err != nil {
 		return usagef("%v", err)
@@ -90,4 +100,18 @@ func (a *app) doc(opts *docOptions, page string) error {
 	}
 	_, err = io.WriteString(a.env.Stdout, text)
 	return err
+}
+
+// resolvePage returns the page a name stands for (docs.Library.Resolve), or
+// a usage error that suggests the closest page.
+func (a *app) resolvePage(lib *docs.Library, name string) (string, error) {
+	page, err := lib.Resolve(name)
+	var unknown *docs.UnknownPageError
+	if errors.As(err, &unknown) {
+		if unknown.Suggestion != "" {
+			return "", usagef("no doc page %q; did you mean %q? (kosmo doc --list lists the pages)", name, unknown.Suggestion)
+		}
+		return "", usagef("no doc page %q; the pages: %s", name, strings.Join(unknown.Pages, ", "))
+	}
+	return page, err
 }

@@ -68,10 +68,16 @@ func exitCode(err error) int {
 	case errors.As(err, &ce):
 		return ExitConfig
 	case errors.As(err, &cf):
+		if cf.onlyMissingKeys() {
+			return ExitCredentials
+		}
 		return ExitAPI
 	case errors.As(err, &se):
-		if se.Fields["type"] == "unknown_account" {
+		switch se.Fields["type"] {
+		case "unknown_account":
 			return ExitAccount
+		case integration.TypeCredentials:
+			return ExitCredentials
 		}
 		if _, ok := se.Fields["status"]; ok || se.Fields["type"] == "connection_error" {
 			return ExitAPI

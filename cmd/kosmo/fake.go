@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -15,25 +17,56 @@ import (
 
 func (a *app) newFakeCmd() *cobra.Command {
 	var (
-		addr   string
-		legacy bool
+		addr    string
+		legacy  bool
+		logFile string
+		quiet   bool
 	)
 	cmd := &cobra.Command{
 		Use:   "fake",
 		Short: "Serve the built-in fake OpenAI API for other clients",
+		Long: `Serve the built-in fake OpenAI API for other clients until interrupted.
+
+Every request is logged on standard error once it is answered, one line each:
+the time (UTC), the method, the path without its query, the status ("-" when
+no answer was sent), the time taken and the request id that the client got
+in x-request-id. Nothing else of a request is logged: neither its query, nor
+its headers (the API key is one), nor its body. --log FILE appends the lines
+to FILE instead; --quiet logs nothing.`,
 		Example: `  kosmo fake --addr 127.0.0.1:8080
-  OPENAI_BASE_URL=http://127.0.0.1:8080/v1 OPENAI_API_KEY=` + openaitest.DefaultAPIKey + ` kosmo run agent.lua`,
+  OPENAI_BASE_URL=http://127.0.0.1:8080/v1 OPENAI_API_KEY=` + openaitest.DefaultAPIKey + ` kosmo run agent.lua
+  kosmo fake --log fake-requests.log`,
 		Args: argsUsage(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if quiet && logFile != "" {
+				return usagef("--quiet and --log cannot be used together: --quiet logs no request, --log writes them to a file")
+			}
 			var opts []openaitest.Option
 			if legacy {
 				opts = append(opts, openaitest.WithLegacyAssistants())
+			}
+			switch {
+			case quiet:
+			case logFile != "":
+				if !filepath.IsAbs(logFile) && a.env.WorkDir != "" {
+					logFile = filepath.Join(a.env.WorkDir, logFile)
+				}
+				f, err := os.OpenFile(logFile, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
+				if err != nil {
+					return usagef("cannot open the request log: %v", err)
+				}
+				defer f.Close()
+				opts = append(opts, openaitest.WithRequestLog(f))
+			default:
+				opts = append(opts, openaitest.WithRequestLog(a.env.Stderr))
 			}
 			return a.serveFake(cmd.Context(), addr, opts...)
 		},
 	}
 	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on")
 	cmd.Flags().BoolVar(&legacy, "legacy-assistants", false, "also serve the Assistants v2 endpoints that OpenAI has retired (for accounts with assistants: native)")
+	cmd.Flags().StringVar(&logFile, "log", "", "append the request log to `FILE` instead of standard error")
+	cmd.Flags().BoolVar(&quiet, "quiet", false, "log no request")
 	return cmd
 }
 

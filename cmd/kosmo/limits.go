@@ -1,6 +1,8 @@
 package main
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -15,6 +17,15 @@ import (
 
 // DefaultMaxMemory is the memory limit of a script unless --max-memory says.
 const DefaultMaxMemory = 1 << 30
+
+// MinMaxMemory is the smallest --max-memory kosmo accepts (0, no limit,
+// aside). The limit measures the whole process, not the script alone: kosmo
+// itself holds a few MiB before a script starts (4 to 6 MiB measured with
+// --fake), one API answer or upload is held whole (OpenAI takes audio files
+// up to 25 MB, 33 MB once base64-encoded), and the watchdog samples every
+// 10 ms, so a script can allocate several MiB past the limit before it is
+// stopped. Below 64 MiB a limit stops ordinary scripts, not runaway ones.
+const MinMaxMemory = 64 << 20
 
 // abandonAfter is how long kosmo waits, once a script's time is up or it
 // was interrupted, for a script stuck in Go code; then it stops anyway.
@@ -43,6 +54,10 @@ func addLimitFlags(cmd *cobra.Command) *limitFlags {
 // the relative paths a script gives, are resolved against workDir; a grant
 // that is not a directory is a usage error.
 func (l *limitFlags) apply(opts *luabridge.Options, workDir string) error {
+	if l.maxMemory != 0 && l.maxMemory < MinMaxMemory {
+		floor := byteSize(MinMaxMemory)
+		return usagef("--max-memory %s is below the floor of %s: the limit counts all of kosmo's memory, and kosmo with one API answer needs tens of MiB (0 means no limit)", l.maxMemory.String(), floor.String())
+	}
 	opts.Limits.MaxMemory = int64(l.maxMemory)
 	opts.Limits.AbandonAfter = abandonAfter
 	opts.Files.WorkDir = workDir
@@ -131,3 +146,48 @@ func (b *byteSize) String() string {
 
 // Type implements pflag.Value.
 func (b *byteSize) Type() string { return "size" }
+
+// timeoutFlag is the --timeout of a command that calls an API: a
+// wall-clock limit, retries and their waits included; 0 means none.
+type timeoutFlag struct{ limit time.Duration }
+
+// addTimeoutFlag registers --timeout on cmd with its default and what it
+// bounds ("the call, retries included"), and returns where it lands.
+func addTimeoutFlag(cmd *cobra.Command, def time.Duration, bounds string) *timeoutFlag {
+	t := &timeoutFlag{limit: def}
+	cmd.Flags().DurationVar(&t.limit, "timeout", def, "wall-clock limit for "+bounds+" (0: none)")
+	return t
+}
+
+// bound returns ctx ended with errTimeout as its cause once the limit has
+// passed (ctx itself when there is no limit).
+func (t *timeoutFlag) bound(ctx context.Context) (context.Context, context.CancelFunc) {
+	if t.limit <= 0 {
+		return context.WithCancel(ctx)
+	}
+	return context.WithTimeoutCause(ctx, t.limit, errTimeout)
+}
+
+// explain returns err, or a *timeLimitError naming what ran out of time
+// when ctx (from bound) ended because the limit passed: its exit code is
+// ExitTimeout, and the error it replaces stays in its chain.
+func (t *timeoutFlag) explain(ctx context.Context, err error, what string) error {
+	if err == nil || !errors.Is(context.Cause(ctx), errTimeout) {
+		return err
+	}
+	return &timeLimitError{what: what, limit: t.limit, err: err}
+}
+
+// timeLimitError is a call stopped by --timeout.
+type timeLimitError struct {
+	what  string
+	limit time.Duration
+	err   error
+}
+
+func (e *timeLimitError) Error() string {
+	return fmt.Sprintf("%s: time limit (--timeout %s) reached", e.what, e.limit)
+}
+
+// Unwrap gives errTimeout (the exit code) and the error the limit caused.
+func (e *timeLimitError) Unwrap() []error { return []error{errTimeout, e.err} }

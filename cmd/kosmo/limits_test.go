@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -66,6 +67,11 @@ func TestLimitFlagsFillOptions(t *testing.T) {
 				Files: luabridge.FileGrants{Read: []string{filepath.Join(work, "in"), out}, Write: []string{out}, WorkDir: work}}, ""},
 		{"no memory limit", []string{"--max-memory", "0"}, luabridge.Options{Limits: luabridge.Limits{AbandonAfter: time.Second},
 			Files: luabridge.FileGrants{Read: []string{}, Write: []string{}, WorkDir: work}}, ""},
+		{"the floor", []string{"--max-memory=64MiB"}, luabridge.Options{Limits: luabridge.Limits{MaxMemory: MinMaxMemory, AbandonAfter: time.Second},
+			Files: luabridge.FileGrants{Read: []string{}, Write: []string{}, WorkDir: work}}, ""},
+		{"ten bytes", []string{"--max-memory", "10"}, luabridge.Options{},
+			"--max-memory 10 is below the floor of 64MiB: the limit counts all of kosmo's memory, and kosmo with one API answer needs tens of MiB (0 means no limit)"},
+		{"just below the floor", []string{"--max-memory=63MiB"}, luabridge.Options{}, "--max-memory 63MiB is below the floor of 64MiB"},
 		{"missing directory", []string{"--allow-read=nope"}, luabridge.Options{}, "--allow-read=" + filepath.Join(work, "nope") + ": not a directory"},
 		{"a file", []string{"--allow-write=file.txt"}, luabridge.Options{}, "--allow-write=" + filepath.Join(work, "file.txt") + ": not a directory"},
 	}
@@ -78,7 +84,7 @@ func TestLimitFlagsFillOptions(t *testing.T) {
 			err := lf.apply(&opts, work)
 			if tt.wantErr != "" {
 				require.Error(t, err)
-				assert.Equal(t, tt.wantErr, err.Error())
+				assert.True(t, strings.HasPrefix(err.Error(), tt.wantErr), err.Error())
 				assert.Equal(t, ExitUsage, exitCode(err))
 				return
 			}
@@ -194,4 +200,69 @@ func TestMemoryExitCodeFromCauseOnly(t *testing.T) {
 	assert.Equal(t, ExitMemory, exitCode(err))
 	assert.Equal(t, ExitScript, exitCode(&luabridge.ScriptError{Message: "memory limit reached"}))
 	assert.Equal(t, ExitScript, exitCode(errors.New("memory limit reached")))
+}
+
+func TestMaxMemoryFloorThroughTheCLI(t *testing.T) {
+	tests := []struct {
+		value string
+		code  int
+	}{
+		{"10", ExitUsage},
+		{"1MiB", ExitUsage},
+		{"64MiB", ExitOK},
+		{"0", ExitOK},
+	}
+	for _, tt := range tests {
+		t.Run(tt.value, func(t *testing.T) {
+			r := runCLI(t, context.Background(), nil, "run", "--fake", "--max-memory", tt.value, "-e", "print(1)")
+			assert.Equal(t, tt.code, r.code, r.stderr)
+			if tt.code == ExitUsage {
+				assert.Equal(t, "kosmo: --max-memory "+tt.value+" is below the floor of 64MiB: the limit counts all of kosmo's memory, and kosmo with one API answer needs tens of MiB (0 means no limit)\n", r.stderr)
+			}
+		})
+	}
+}
+
+func TestTimeoutFlag(t *testing.T) {
+	tests := []struct {
+		name     string
+		def      time.Duration
+		args     []string
+		deadline bool
+		limit    time.Duration
+	}{
+		{"the default", DefaultTimeout, nil, true, DefaultTimeout},
+		{"another default", 30 * time.Second, nil, true, 30 * time.Second},
+		{"given", DefaultTimeout, []string{"--timeout", "2s"}, true, 2 * time.Second},
+		{"none", DefaultTimeout, []string{"--timeout=0"}, false, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cmd := &cobra.Command{Use: "call"}
+			to := addTimeoutFlag(cmd, tt.def, "the call")
+			require.NoError(t, cmd.ParseFlags(tt.args))
+			assert.Equal(t, tt.limit, to.limit)
+			ctx, cancel := to.bound(context.Background())
+			defer cancel()
+			_, has := ctx.Deadline()
+			assert.Equal(t, tt.deadline, has)
+			assert.Contains(t, cmd.Flags().Lookup("timeout").Usage, "wall-clock limit for the call (0: none)")
+		})
+	}
+
+	to := &timeoutFlag{limit: 20 * time.Millisecond}
+	ctx, cancel := to.bound(context.Background())
+	defer cancel()
+	<-ctx.Done()
+	cause := fmt.Errorf("GET /models: %w", context.DeadlineExceeded)
+	err := to.explain(ctx, cause, "openai_list_models")
+	assert.Equal(t, "openai_list_models: time limit (--timeout 20ms) reached", err.Error())
+	assert.Equal(t, ExitTimeout, exitCode(err))
+	assert.ErrorIs(t, err, context.DeadlineExceeded, "the error the limit caused stays in the chain")
+	assert.Nil(t, to.explain(ctx, nil, "x"))
+
+	interrupted, stop := context.WithCancel(context.Background())
+	stop()
+	other := errors.New("boom")
+	assert.Same(t, other, to.explain(interrupted, other, "x"), "only the time limit is explained")
 }

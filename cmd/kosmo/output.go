@@ -100,5 +100,9 @@ func viewError(err error) *errorView {
 			v.Type = "script_error"
 		}
 	}
+	var limit *timeLimitError
+	if errors.As(err, &limit) {
+		v.Type = "cancelled" // as a Lua error table says of a call its script's limit stopped
+	}
 	return v
 }

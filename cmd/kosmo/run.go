@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -49,12 +50,16 @@ type runOptions struct {
 	eval    string
 	timeout time.Duration
 	asJSON  bool
+	// args are the script's arguments (arg[1..n] and ...).
+	args []string
+	// allowStdin lets the script read standard input (stdin.read, stdin.lines).
+	allowStdin bool
 }
 
 func (a *app) newRunCmd() *cobra.Command {
 	opts := &runOptions{}
 	cmd := &cobra.Command{
-		Use:   "run [SCRIPT.lua | -]",
+		Use:   "run [SCRIPT.lua | - | -e CODE --] [ARG...]",
 		Short: "Run a Lua script (a file, - for standard input, or -e CODE)",
 		Example: `  kosmo run agent.lua                # real OpenAI with OPENAI_API_KEY or the config file's accounts
   kosmo run --fake agent.lua         # the same script against the built-in fake, no key needed
@@ -62,19 +67,24 @@ func (a *app) newRunCmd() *cobra.Command {
   echo 'print("hi")' | kosmo run -   # the script on standard input
   kosmo run --json --fake agent.lua  # one JSON envelope: ok, output, error, result, duration_ms, calls
   kosmo run --timeout 30s agent.lua  # stop the script after 30 seconds (exit code 5)
-  kosmo run --read-only agent.lua    # refuse every write operation`,
+  kosmo run --read-only agent.lua    # refuse every write operation
+  kosmo run --fake agent.lua a b     # arguments: arg[1] == "a", arg[2] == "b", and ... in the script
+  kosmo run --fake agent.lua -- -n 3 # arguments that start with - go after --
+  kosmo run --fake -e 'print(...)' -- a b
+  cat notes.txt | kosmo run --allow-stdin summarize.lua   # stdin.read("a") reads standard input`,
 		Args: argsUsage(func(cmd *cobra.Command, args []string) error {
 			switch {
-			case opts.eval != "" && len(args) > 0:
-				return errors.New("give either -e CODE or a script, not both")
-			case opts.eval == "" && len(args) != 1:
+			case opts.eval != "" && len(args) > 0 && cmd.ArgsLenAtDash() != 0:
+				return errors.New("give either -e CODE or a script, not both (arguments for -e CODE go after --: kosmo run -e CODE -- a b)")
+			case opts.eval == "" && len(args) == 0:
 				return fmt.Errorf("accepts 1 arg(s), received %d", len(args))
 			}
 			return nil
 		}),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if len(args) == 1 {
-				opts.script = args[0]
+			opts.args = args
+			if opts.eval == "" {
+				opts.script, opts.args = args[0], args[1:]
 			}
 			return a.run(cmd.Context(), opts)
 		},
@@ -85,6 +95,7 @@ func (a *app) newRunCmd() *cobra.Command {
 	f.StringVarP(&opts.eval, "eval", "e", "", "run this Lua code instead of a script file")
 	f.DurationVar(&opts.timeout, "timeout", DefaultTimeout, "wall-clock limit for the whole script, calls included (0: none)")
 	f.BoolVar(&opts.asJSON, "json", false, "print one JSON envelope {ok, output, error, result, duration_ms, calls}")
+	f.BoolVar(&opts.allowStdin, "allow-stdin", false, "let the script read standard input with stdin.read and stdin.lines")
 	return cmd
 }
 
@@ -120,6 +131,10 @@ func (a *app) run(ctx context.Context, opts *runOptions) error {
 		name = chunkName(opts.script)
 	}
 	configure, err := opts.limits.configure(a.env.WorkDir)
+	if err != nil {
+		return err
+	}
+	configure, err = a.scriptInputs(opts, configure)
 	if err != nil {
 		return err
 	}
@@ -237,6 +252,28 @@ func (a *app) newHost(p *policyFlags, captureOutput bool, configure func(*luabri
 				fmt.Fprintf(a.env.Stderr, "kosmo: audit log: %v\n", err)
 			}
 		}
+	}, nil
+}
+
+// scriptInputs adds the script's arguments and, with --allow-stdin, the
+// standard input to what configure gives every VM.
+func (a *app) scriptInputs(opts *runOptions, configure func(*luabridge.Options)) (func(*luabridge.Options), error) {
+	var stdin io.Reader
+	if opts.allowStdin {
+		if opts.script == "-" {
+			return nil, usagef("--allow-stdin: standard input holds the script (kosmo run -); give the script as a file or with -e")
+		}
+		stdin = a.env.Stdin
+		if stdin == nil {
+			stdin = strings.NewReader("")
+		}
+	}
+	args := opts.args
+	return func(o *luabridge.Options) {
+		if configure != nil {
+			configure(o)
+		}
+		o.Args, o.Stdin = args, stdin
 	}, nil
 }
 

@@ -15,8 +15,9 @@ func (a *app) newTypesCmd() *cobra.Command {
 		Use:   "types",
 		Short: "Write Lua language server annotations for app.integrations and the helpers",
 		Long: `Write ---@meta annotations (a class per parameter table, enums as string unions, optional
-fields, the account subtables of the configured accounts) so that an editor with the Lua
-language server completes app.integrations.openai.openai_chat_completion{ ... }.`,
+fields, a class per result, the account subtables of the configured accounts, the helpers and
+fs) so that an editor with the Lua language server completes
+app.integrations.openai.openai_chat_completion{ ... } and types r.choices[1].message.content.`,
 		Example: `  kosmo types -o kosmo_meta.lua   # then add it to Lua.workspace.library
   kosmo types --config kosmo.yaml # with that file's account names`,
 		Args: argsUsage(cobra.NoArgs),

@@ -114,11 +114,215 @@
 ---List available OpenAI models.
 ---@class kosmo.openai.OpenaiListModelsParams
 
+---A chat completion: the answer is choices[1].message.content.
+---@class kosmo.openai.ChatCompletion
+---@field id string
+---@field object "chat.completion"
+---@field created integer Unix time, in seconds.
+---@field model string
+---@field choices kosmo.openai.ChatCompletionChoice[] One per completion asked for.
+---@field usage? kosmo.openai.Usage
+---@field system_fingerprint? string
+---@field service_tier? string
+---@field [string] any
+
+---@class kosmo.openai.ChatCompletionChoice
+---@field index integer 0-based, as the API counts.
+---@field message kosmo.openai.ChatCompletionMessage
+---@field finish_reason "stop"|"length"|"tool_calls"|"content_filter"|"function_call"
+---@field logprobs? table<string, any>
+---@field [string] any
+
+---@class kosmo.openai.ChatCompletionMessage
+---@field role "assistant"
+---@field content? string The answer's text; absent when the model only called tools or refused.
+---@field refusal? string Why the model refused, when it did.
+---@field tool_calls? kosmo.openai.ToolCall[]
+---@field annotations? table<string, any>[]
+---@field [string] any
+
+---@class kosmo.openai.ToolCall
+---@field id string
+---@field type "function"
+---@field function kosmo.openai.FunctionCall
+---@field [string] any
+
+---@class kosmo.openai.FunctionCall
+---@field name string
+---@field arguments string The arguments as JSON text: json.decode(call["function"].arguments).
+---@field [string] any
+
+---Token counts.
+---@class kosmo.openai.Usage
+---@field prompt_tokens integer
+---@field completion_tokens? integer
+---@field total_tokens integer
+---@field [string] any
+
+---The embeddings, one per input, in the order of the inputs.
+---@class kosmo.openai.EmbeddingList
+---@field object "list"
+---@field data kosmo.openai.Embedding[]
+---@field model string
+---@field usage kosmo.openai.Usage
+---@field [string] any
+
+---@class kosmo.openai.Embedding
+---@field object "embedding"
+---@field index integer 0-based position of its input.
+---@field embedding number[] The vector.
+---@field [string] any
+
+---The generated images.
+---@class kosmo.openai.ImagesResult
+---@field created integer Unix time, in seconds.
+---@field data kosmo.openai.Image[]
+---@field [string] any
+
+---@class kosmo.openai.Image
+---@field url? string With response_format "url" (the default): a link that expires after an hour.
+---@field b64_json? string With response_format "b64_json": the PNG, base64-encoded.
+---@field revised_prompt? string DALL·E 3's rewrite of the prompt.
+---@field [string] any
+
+---A transcription. With response_format "text", "srt" or "vtt", text is the whole answer.
+---@class kosmo.openai.Transcription
+---@field text string
+---@field task? string verbose_json: "transcribe".
+---@field language? string verbose_json: the language of the audio.
+---@field duration? number verbose_json: the audio's length in seconds.
+---@field words? kosmo.openai.TranscriptionWord[] verbose_json with timestamp_granularities "word".
+---@field segments? kosmo.openai.TranscriptionSegment[] verbose_json: the segments.
+---@field [string] any
+
+---@class kosmo.openai.TranscriptionWord
+---@field word string
+---@field start number Seconds from the start.
+---@field end number Seconds from the start (word["end"]: end is a Lua keyword).
+---@field [string] any
+
+---@class kosmo.openai.TranscriptionSegment
+---@field id integer
+---@field start number Seconds from the start.
+---@field end number Seconds from the start (segment["end"]: end is a Lua keyword).
+---@field text string
+---@field [string] any
+
 ---@class kosmo.openai.SpeechResult
 ---@field audio_base64 string The audio, base64-encoded.
 ---@field content_type string e.g. "audio/mpeg".
 ---@field format string The audio format asked for.
 ---@field size_bytes integer Size of the audio in bytes.
+---@field [string] any
+
+---@class kosmo.openai.Assistant
+---@field id string
+---@field object "assistant"
+---@field created_at integer Unix time, in seconds.
+---@field model string
+---@field name? string
+---@field description? string
+---@field instructions? string
+---@field tools table<string, any>[]
+---@field metadata table<string, string>
+---@field temperature? number
+---@field top_p? number
+---@field [string] any
+
+---@class kosmo.openai.AssistantList
+---@field object "list"
+---@field data kosmo.openai.Assistant[] Newest first.
+---@field first_id? string
+---@field last_id? string
+---@field has_more boolean
+---@field [string] any
+
+---@class kosmo.openai.Thread
+---@field id string
+---@field object "thread"
+---@field created_at integer Unix time, in seconds.
+---@field metadata table<string, string>
+---@field [string] any
+
+---@class kosmo.openai.Message
+---@field id string
+---@field object "thread.message"
+---@field thread_id string
+---@field role "user"|"assistant"
+---@field content kosmo.openai.MessageContent[] The text is content[1].text.value.
+---@field status? string
+---@field created_at? integer Unix time, in seconds.
+---@field assistant_id? string
+---@field run_id? string
+---@field metadata? table<string, string>
+---@field [string] any
+
+---@class kosmo.openai.MessageContent
+---@field type "text"|"image_file"|"image_url"|"refusal"
+---@field text? kosmo.openai.MessageText
+---@field [string] any
+
+---@class kosmo.openai.MessageText
+---@field value string
+---@field annotations table<string, any>[]
+---@field [string] any
+
+---@class kosmo.openai.MessageList
+---@field object "list"
+---@field data kosmo.openai.Message[] Newest first unless order = "asc".
+---@field first_id? string
+---@field last_id? string
+---@field has_more boolean
+---@field [string] any
+
+---@class kosmo.openai.Run
+---@field id string
+---@field object "thread.run"
+---@field thread_id string
+---@field assistant_id string
+---@field status "queued"|"in_progress"|"requires_action"|"cancelling"|"cancelled"|"failed"|"completed"|"incomplete"|"expired"
+---@field model string
+---@field instructions? string
+---@field created_at? integer Unix time, in seconds.
+---@field required_action? kosmo.openai.RequiredAction Set when status is "requires_action".
+---@field last_error? { code: string, message: string } Set when status is "failed".
+---@field usage? kosmo.openai.Usage Set once the run has ended.
+---@field [string] any
+
+---@class kosmo.openai.RequiredAction
+---@field type "submit_tool_outputs"
+---@field submit_tool_outputs { tool_calls: kosmo.openai.ToolCall[] }
+---@field [string] any
+
+---@class kosmo.openai.File
+---@field id string
+---@field object "file"
+---@field bytes integer
+---@field created_at integer Unix time, in seconds.
+---@field filename string
+---@field purpose string
+---@field status? "uploaded"|"processed"|"error"
+---@field [string] any
+
+---@class kosmo.openai.FileList
+---@field object "list"
+---@field data kosmo.openai.File[]
+---@field has_more? boolean
+---@field first_id? string
+---@field last_id? string
+---@field [string] any
+
+---@class kosmo.openai.Model
+---@field id string
+---@field object "model"
+---@field created integer Unix time, in seconds.
+---@field owned_by string
+---@field [string] any
+
+---@class kosmo.openai.ModelList
+---@field object "list"
+---@field data kosmo.openai.Model[]
+---@field [string] any
 
 ---@class kosmo.openai.Error
 ---@field message string One line: function, account, status and the API's message.
@@ -134,21 +338,21 @@
 
 ---The functions of OpenAI, bound to one account.
 ---@class kosmo.openai.Functions
----@field openai_chat_completion fun(params: kosmo.openai.OpenaiChatCompletionParams): table<string, any> Generate a chat completion using GPT models. (write)
----@field openai_create_embedding fun(params: kosmo.openai.OpenaiCreateEmbeddingParams): table<string, any> Generate an embedding vector for text input. (write)
----@field openai_create_image fun(params: kosmo.openai.OpenaiCreateImageParams): table<string, any> Generate an image using DALL·E. (write)
----@field openai_transcribe_audio fun(params: kosmo.openai.OpenaiTranscribeAudioParams): table<string, any> Transcribe audio using Whisper. (write)
+---@field openai_chat_completion fun(params: kosmo.openai.OpenaiChatCompletionParams): kosmo.openai.ChatCompletion Generate a chat completion using GPT models. (write)
+---@field openai_create_embedding fun(params: kosmo.openai.OpenaiCreateEmbeddingParams): kosmo.openai.EmbeddingList Generate an embedding vector for text input. (write)
+---@field openai_create_image fun(params: kosmo.openai.OpenaiCreateImageParams): kosmo.openai.ImagesResult Generate an image using DALL·E. (write)
+---@field openai_transcribe_audio fun(params: kosmo.openai.OpenaiTranscribeAudioParams): kosmo.openai.Transcription Transcribe audio using Whisper. (write)
 ---@field openai_text_to_speech fun(params: kosmo.openai.OpenaiTextToSpeechParams): kosmo.openai.SpeechResult Generate speech audio from text. (write)
----@field openai_create_assistant fun(params: kosmo.openai.OpenaiCreateAssistantParams): table<string, any> Create an OpenAI assistant. (write)
----@field openai_list_assistants fun(params?: kosmo.openai.OpenaiListAssistantsParams): table<string, any> List all OpenAI assistants. (read)
----@field openai_create_thread fun(params?: kosmo.openai.OpenaiCreateThreadParams): table<string, any> Create a conversation thread. (write)
----@field openai_add_message_to_thread fun(params: kosmo.openai.OpenaiAddMessageToThreadParams): table<string, any> Add a message to an existing thread. (write)
----@field openai_list_thread_messages fun(params: kosmo.openai.OpenaiListThreadMessagesParams): table<string, any> List messages in a thread. (read)
----@field openai_create_run fun(params: kosmo.openai.OpenaiCreateRunParams): table<string, any> Start an assistant run on a thread. (write)
----@field openai_get_run fun(params: kosmo.openai.OpenaiGetRunParams): table<string, any> Get the status of a thread run. (read)
----@field openai_upload_file fun(params: kosmo.openai.OpenaiUploadFileParams): table<string, any> Upload a file to OpenAI. (write)
----@field openai_list_files fun(params?: kosmo.openai.OpenaiListFilesParams): table<string, any> List files uploaded to OpenAI. (read)
----@field openai_list_models fun(params?: kosmo.openai.OpenaiListModelsParams): table<string, any> List available OpenAI models. (read)
+---@field openai_create_assistant fun(params: kosmo.openai.OpenaiCreateAssistantParams): kosmo.openai.Assistant Create an OpenAI assistant. (write)
+---@field openai_list_assistants fun(params?: kosmo.openai.OpenaiListAssistantsParams): kosmo.openai.AssistantList List all OpenAI assistants. (read)
+---@field openai_create_thread fun(params?: kosmo.openai.OpenaiCreateThreadParams): kosmo.openai.Thread Create a conversation thread. (write)
+---@field openai_add_message_to_thread fun(params: kosmo.openai.OpenaiAddMessageToThreadParams): kosmo.openai.Message Add a message to an existing thread. (write)
+---@field openai_list_thread_messages fun(params: kosmo.openai.OpenaiListThreadMessagesParams): kosmo.openai.MessageList List messages in a thread. (read)
+---@field openai_create_run fun(params: kosmo.openai.OpenaiCreateRunParams): kosmo.openai.Run Start an assistant run on a thread. (write)
+---@field openai_get_run fun(params: kosmo.openai.OpenaiGetRunParams): kosmo.openai.Run Get the status of a thread run. (read)
+---@field openai_upload_file fun(params: kosmo.openai.OpenaiUploadFileParams): kosmo.openai.File Upload a file to OpenAI. (write)
+---@field openai_list_files fun(params?: kosmo.openai.OpenaiListFilesParams): kosmo.openai.FileList List files uploaded to OpenAI. (read)
+---@field openai_list_models fun(params?: kosmo.openai.OpenaiListModelsParams): kosmo.openai.ModelList List available OpenAI models. (read)
 
 ---app.integrations.openai: the functions with the default account, and one subtable per account.
 ---@class kosmo.openai: kosmo.openai.Functions
@@ -162,8 +366,6 @@
 
 ---@class kosmo.App
 ---@field integrations kosmo.Integrations
-
----@type kosmo.App
 app = {}
 
 ---Reads a reference page: "integrations.openai" or "integrations.openai.<function>".
@@ -212,6 +414,25 @@ function json.array(t) end
 ---@return table
 function json.object(t) end
 
+---Files, below the directories granted with --allow-read and --allow-write.
+---@class kosmo.fs
+fs = {}
+
+---Reads a file below an --allow-read directory, whole.
+---@param path string
+---@return string content
+function fs.read(path) end
+
+---Reads a file below an --allow-read directory, base64-encoded (for file_content).
+---@param path string
+---@return string base64
+function fs.read_base64(path) end
+
+---Creates or replaces a file below an --allow-write directory.
+---@param path string
+---@param data string
+function fs.write(path, data) end
+
 ---@class kosmo.base64
 base64 = {}
 
@@ -222,3 +443,23 @@ function base64.encode(data) end
 ---@param text string
 ---@return string
 function base64.decode(text) end
+
+---The script's arguments: arg[0] is the script, arg[1..n] what follows it
+---(kosmo run script.lua a b); the main chunk's ... holds them too.
+---@type table<integer, string>
+arg = {}
+
+---Standard input, with --allow-stdin.
+---@class kosmo.stdin
+stdin = {}
+
+---Reads standard input as io.read does: "l" (a line, the default), "L" (with
+---its newline), "a" (the rest), or a byte count; several formats give several
+---results. nil at the end.
+---@param ... string|integer
+---@return string?
+function stdin.read(...) end
+
+---Iterates over the lines of standard input.
+---@return fun(): string?
+function stdin.lines() end

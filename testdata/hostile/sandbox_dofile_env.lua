@@ -1,5 +1,5 @@
 -- class: sandbox
 -- tries: `dofile(".env")`, which would run KEY="sk-…" as Lua and leak the key
 -- want: error
--- text: attempt to call a non-function object
+-- text: dofile is not available in the sandbox: scripts cannot run other files
 return dofile(".env")

@@ -37,16 +37,84 @@ function TestSleep()
 end
 
 function TestSandbox()
-  for _, name in ipairs({ "dofile", "loadfile", "load", "loadstring", "require", "module", "getfenv", "setfenv",
-                          "collectgarbage", "newproxy", "_printregs", "io", "debug", "package", "channel" }) do
+  for _, name in ipairs({ "_printregs", "channel" }) do
     eq(_G[name], nil, name .. " is not available")
   end
-  eq(os.execute, nil); eq(os.getenv, nil); eq(os.remove, nil); eq(os.exit, nil)
+  eq(os.setenv, nil)
   eq(type(os.time()), "number"); eq(type(os.clock()), "number"); eq(type(os.date("%Y")), "string")
   eq(getmetatable(""), false, "string metatable is hidden")
   eq(("x"):upper(), "X", "string methods still work")
   eq(type(string.format), "function"); eq(type(table.concat), "function"); eq(type(math.floor), "function")
   eq(type(coroutine.wrap), "function")
+end
+
+-- Each function and library a script does not get is refused with what is
+-- missing, why and what to do instead, at the line that used it.
+function TestSandboxRefusalsSayWhatIsMissing()
+  local files = "files are read with fs.read(path) and written with fs.write(path, data), once granted with --allow-read=DIR and --allow-write=DIR"
+  local modules = "modules cannot be loaded; put the code the script needs in the script itself"
+  local compile = "scripts cannot compile code at run time; write the code in the script itself"
+  local fenv = "function environments cannot be read or changed; use local variables and tables"
+  local stdout = "print(...) writes to standard output"
+  local stdin = "standard input is read with stdin.read() and stdin.lines(), once granted with --allow-stdin"
+  local cases = {
+    { "os.getenv", function() return os.getenv("HOME") end,
+      "scripts get no environment; pass values as script arguments (kosmo run script.lua a b)" },
+    { "os.execute", function() return os.execute("ls") end, "scripts cannot run programs" },
+    { "os.exit", function() os.exit(1) end, "end the script with return, or fail it with error(message)" },
+    { "os.remove", function() os.remove("x") end, files },
+    { "os.rename", function() os.rename("x", "y") end, files },
+    { "os.tmpname", function() os.tmpname() end, files },
+    { "os.setlocale", function() os.setlocale("C") end, "the locale is fixed" },
+    { "os.difftime", function() os.difftime(2, 1) end, "subtract the two times instead (t2 - t1, in seconds)" },
+    { "io.open", function() io.open("/etc/passwd") end, files },
+    { "io.write", function() io.write("x") end, stdout },
+    { "io.stdout", function() io.stdout:write("x") end, stdout },
+    { "io.stderr", function() io.stderr:write("x") end, stdout },
+    { "io.read", function() io.read() end, stdin },
+    { "io.lines", function() for l in io.lines() do end end, stdin },
+    { "io.popen", function() io.popen("ls") end, "scripts cannot run programs" },
+    { "io.output", function() io.output("x") end, stdout },
+    { "require", function() require("x") end, modules },
+    { "module", function() module("x") end, modules },
+    { "package.path", function() return package.path end, modules },
+    { "package.loaded", function() package.loaded.x = 1 end, modules },
+    { "dofile", function() dofile(".env") end, "scripts cannot run other files; put the code in the script itself" },
+    { "loadfile", function() loadfile("x.lua") end, "scripts cannot run other files" },
+    { "load", function() load(function() return nil end) end, compile },
+    { "loadstring", function() loadstring("return 1") end, compile },
+    { "getfenv", function() getfenv(1) end, fenv },
+    { "setfenv", function() setfenv(1, {}) end, fenv },
+    { "collectgarbage", function() collectgarbage("count") end, "memory is managed by the host (kosmo run --max-memory bounds it)" },
+    { "newproxy", function() newproxy(true) end, "use a table with a metatable (setmetatable) instead" },
+    { "string.dump", function() string.dump(print) end, "functions cannot be turned into bytecode" },
+    { "string.dump", function() return ("x").dump end, nil }, -- a method lookup is no call: no error
+    { "debug.traceback", function() xpcall(error, debug.traceback) end,
+      "error messages carry the script position; catch errors with pcall(f) or xpcall(f, handler)" },
+    { "debug.getinfo", function() debug.getinfo(1) end, "the debug library reaches inside functions and values the sandbox keeps apart" },
+    { "debug.sethook", function() debug.sethook() end, "the debug library" },
+    { "debug[1]", function() debug[1] = 1 end, nil, "debug is not available in the sandbox" },
+  }
+  for _, c in ipairs(cases) do
+    local name, fn, why, whole = c[1], c[2], c[3], c[4]
+    local okay, err = pcall(fn)
+    if why == nil and whole == nil then
+      eq(okay, true, name .. ": " .. tostring(err))
+    else
+      eq(okay, false, name .. " refused")
+      contains(err, whole or (name .. " is not available in the sandbox: " .. why), name)
+      contains(err, "helpers_test.lua:", name .. ": the message points at the script line")
+    end
+  end
+  -- A refusal is a function that raises: pcall(require, ...), the usual
+  -- test for an optional module, just fails.
+  local okay, err = pcall(require, "cjson")
+  eq(okay, false); contains(err, "require is not available in the sandbox")
+  eq(type(require), "function"); eq(type(os.getenv), "function")
+  -- The refused libraries are empty and read-only.
+  eq(next(io), nil, "pairs sees nothing"); eq(rawget(io, "open"), nil)
+  fails(rawset, io, "a library table is read-only")
+  eq(getmetatable(io), false)
 end
 
 function TestErrorTablesPrintOneLine()
@@ -82,4 +150,42 @@ function TestListAndSearchDocs()
   eq(found[1].page, "integrations.openai.openai_transcribe_audio")
   ok(found[1].score > 0, "scored")
   eq(#lua_search_docs("zebra"), 0)
+  eq(json.encode(lua_search_docs("zebra")), "[]", "no match is an empty array")
+  eq(json.encode(lua_search_docs("transcribe")):sub(1, 2), "[{")
 end
+
+-- JSON keeps its shape through json.decode and json.encode: an empty array
+-- stays an array.
+function TestJSONShapesSurviveARoundTrip()
+  for _, doc in ipairs({
+    "[]", "{}", '{"a":[],"b":{}}', "[[],{},[[]]]", '{"data":[],"has_more":false,"object":"list"}',
+    '[null,[]]', '{"a":{"b":{"c":[]}}}',
+  }) do
+    eq(json.encode(json.decode(doc)), doc, doc)
+  end
+  -- Filled, an empty array is an array; json.object and json.array mark
+  -- it otherwise; a named key makes it an object.
+  local t = json.decode("[]"); t[1] = "x"
+  eq(json.encode(t), '["x"]')
+  eq(json.encode(json.object(json.decode("[]"))), "{}")
+  eq(json.encode(json.array(json.decode("[]"))), "[]")
+  local named = json.decode("[]"); named.k = 1
+  eq(json.encode(named), '{"k":1}')
+  -- A table the script made is still an object when empty.
+  eq(json.encode({}), "{}")
+end
+
+-- An API answer's empty arrays go back as arrays: the usual multi-turn
+-- pattern sends the assistant's message (with "annotations": []) back.
+function TestAnswersEmptyArraysGoBackAsArrays()
+  local oa = app.integrations.openai
+  local first = oa.openai_chat_completion({ model = "gpt-4o", messages = { { role = "user", content = "hi" } } })
+  local reply = first.choices[1].message
+  eq(type(reply.annotations), "table"); eq(#reply.annotations, 0)
+  oa.openai_chat_completion({ model = "gpt-4o", messages = { { role = "user", content = "hi" }, reply, { role = "user", content = "more" } } })
+  contains(last("a").body, '"annotations":[]', "sent back as an array")
+  local files = oa.openai_list_files()
+  eq(#files.data, 0)
+  eq(json.encode(files.data), "[]")
+end
+

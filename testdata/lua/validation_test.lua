@@ -113,3 +113,35 @@ function TestTablesThatCannotBecomeJSON()
   fails(oa.openai_create_assistant, { model = "gpt-4o", tools = { { type = "function", ["function"] = { name = "f", parameters = { x = 1 / 0 } } } } }, "tools[1].function.parameters.x")
   nothing_sent()
 end
+
+-- A string that is not valid UTF-8 is refused with its path, never sent
+-- with U+FFFD in place of its bytes; base64 parameters may hold any bytes
+-- (validation then says they are not base64).
+function TestInvalidUTF8IsRefusedWithItsPath()
+  local cases = {
+    { "content", with({ messages = { { role = "user", content = "\255\254 x" } } }), "messages[1].content", "byte 0xff at 1" },
+    { "second message", with({ messages = { chat.messages[1], { role = "user", content = "ok \226\130" } } }), "messages[2].content", "byte 0xe2 at 4" },
+    { "open field", with({ response_format = { type = "text", note = "a\192b" } }), "response_format.note", "byte 0xc0 at 2" },
+    { "model", { model = "gpt\128", messages = chat.messages }, "model", "byte 0x80 at 4" },
+  }
+  for _, c in ipairs(cases) do
+    local err = fails(oa.openai_chat_completion, c[2], "openai_chat_completion: parameter '" .. c[3] .. "': not valid UTF-8 (" .. c[4] .. ")",
+      "binary data goes base64-encoded")
+    eq(err.type, "validation_error", c[1]); eq(err.param, c[3], c[1])
+  end
+  fails(oa.openai_chat_completion, with({ response_format = { type = "text", ["k\255"] = 1 } }),
+    "parameter 'response_format': key \"k\\xff\" is not valid UTF-8 (byte 0xff at 2)")
+  fails(oa.openai_upload_file, { file_content = "\255\254", filename = "a.bin", purpose = "batch" }, "parameter 'file_content'", "base64 expected")
+  nothing_sent()
+  -- Valid text of any script is sent as it is.
+  oa.openai_chat_completion(with({ messages = { { role = "user", content = "héllo wörld ✓ 😀" } } }))
+  eq(last("a").json.messages[1].content, "héllo wörld ✓ 😀")
+end
+
+function TestJSONEncodeRefusesInvalidUTF8()
+  fails(json.encode, "\255\254 x", "json.encode: not valid UTF-8 (byte 0xff at 1)")
+  fails(json.encode, { a = { "ok", "x\200" } }, "json.encode: value at 'a[2]': not valid UTF-8 (byte 0xc8 at 2)")
+  fails(json.encode, { ["\255"] = 1 }, "json.encode: key \"\\xff\" is not valid UTF-8 (byte 0xff at 1)")
+  eq(json.encode("héllo ✓"), '"héllo ✓"')
+  eq(json.encode(base64.encode("\255\254")), '"//4="', "binary goes as base64")
+end

@@ -16,7 +16,6 @@ import (
 )
 
 var (
-	speechModels = []string{"tts-1", "tts-1-hd", "gpt-4o-mini-tts", "gpt-4o-mini-tts-2025-12-15"}
 	speechVoices = []string{"alloy", "ash", "ballad", "cedar", "coral", "echo", "fable", "marin", "nova", "onyx", "sage", "shimmer", "verse"}
 )
 
@@ -50,8 +49,8 @@ func (h *Handler) speech(w http.ResponseWriter, r *http.Request) error {
 	if c.failed() {
 		return c.Err()
 	}
-	if !slices.Contains(speechModels, model) {
-		return modelNotFound(model)
+	if _, err := modelFor(speechEndpoint, model); err != nil {
+		return err
 	}
 	seconds := speechSeconds(input, speed)
 	var audio []byte
@@ -91,15 +90,6 @@ func parseVoice(c *checker, o object) string {
 }
 
 // Transcriptions.
-
-// transcriptionFormats lists, per model, the response formats it accepts.
-var transcriptionFormats = map[string][]string{
-	"whisper-1":                         {"json", "text", "srt", "verbose_json", "vtt"},
-	"gpt-4o-transcribe":                 {"json", "text"},
-	"gpt-4o-mini-transcribe":            {"json", "text"},
-	"gpt-4o-mini-transcribe-2025-12-15": {"json", "text"},
-	"gpt-4o-transcribe-diarize":         {"json", "text", "diarized_json"},
-}
 
 var audioExtensions = []string{"flac", "m4a", "mp3", "mp4", "mpeg", "mpga", "oga", "ogg", "wav", "webm"}
 
@@ -288,10 +278,11 @@ func parseTranscription(r *http.Request) (*transcription, error) {
 	if c.failed() {
 		return nil, c.Err()
 	}
-	formats, ok := transcriptionFormats[t.model]
-	if !ok {
-		return nil, modelNotFound(t.model)
+	m, err := modelFor(transcriptionsEndpoint, t.model)
+	if err != nil {
+		return nil, err
 	}
+	formats := m.formats
 	if !slices.Contains(formats, t.format) {
 		return nil, invalidRequest("response_format", "unsupported_value",
 			"response_format '%s' is not compatible with model '%s'. Use %s instead.", t.format, t.model, quoteList(formats))
@@ -311,14 +302,19 @@ func parseTranscription(r *http.Request) (*transcription, error) {
 	return t, nil
 }
 
-// granularities reads timestamp_granularities[] (or without brackets).
+// granularities reads every value of timestamp_granularities[] (or of the
+// field without brackets): clients send the array as one part per element,
+// and a part may also hold a comma-separated list.
 func granularities(f *multipartForm) ([]string, bool) {
+	var out []string
+	found := false
 	for _, k := range []string{"timestamp_granularities[]", "timestamp_granularities"} {
-		if v, ok := f.values[k]; ok {
-			return strings.Split(v, ","), true
+		for _, v := range f.all[k] {
+			found = true
+			out = append(out, strings.Split(v, ",")...)
 		}
 	}
-	return nil, false
+	return out, found
 }
 
 func (t *transcription) languageName() string {

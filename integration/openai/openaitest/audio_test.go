@@ -232,7 +232,6 @@ func TestTranscriptionErrors(t *testing.T) {
 		{"missing file", []formPart{field("model", "whisper-1")}, 400, "file"},
 		{"file as plain field", []formPart{field("file", "abc"), field("model", "whisper-1")}, 400, "file"},
 		{"missing model", []formPart{{name: "file", filename: "a.wav", data: wav}}, 400, "model"},
-		{"unknown model", []formPart{{name: "file", filename: "a.wav", data: wav}, field("model", "whisper-9")}, 404, "model"},
 		{"bad extension", []formPart{{name: "file", filename: "a.txt", data: wav}, field("model", "whisper-1")}, 400, "file"},
 		{"empty file", []formPart{{name: "file", filename: "a.wav", data: nil}, field("model", "whisper-1")}, 400, "file"},
 		{"bad format", []formPart{{name: "file", filename: "a.wav", data: wav}, field("model", "whisper-1"), field("response_format", "xml")}, 400, "response_format"},
@@ -252,4 +251,49 @@ func TestTranscriptionErrors(t *testing.T) {
 	r := postJSON(t, s, "/v1/audio/transcriptions", `{"model":"whisper-1"}`, authHeaders())
 	require.Equal(t, http.StatusBadRequest, r.status)
 	assert.Contains(t, r.apiError(t)["message"], "expected multipart/form-data")
+}
+
+// TestTranscriptionGranularities: verbose_json carries segments by default,
+// and the words and segments asked for by timestamp_granularities[], which
+// clients send as one form part per element.
+func TestTranscriptionGranularities(t *testing.T) {
+	s := newTestServer(t)
+	text := "First sentence here. Second one follows! Third?"
+	audio := speak(t, s, map[string]any{"model": "tts-1", "voice": "echo", "input": text, "response_format": "wav"}).body
+	tests := []struct {
+		name            string
+		fields          []formPart
+		words, segments bool
+	}{
+		{"default", nil, false, true},
+		{"word", []formPart{field("timestamp_granularities[]", "word")}, true, false},
+		{"segment", []formPart{field("timestamp_granularities[]", "segment")}, false, true},
+		{"word and segment", []formPart{field("timestamp_granularities[]", "word"), field("timestamp_granularities[]", "segment")}, true, true},
+		{"segment and word", []formPart{field("timestamp_granularities[]", "segment"), field("timestamp_granularities[]", "word")}, true, true},
+		{"without brackets", []formPart{field("timestamp_granularities", "word"), field("timestamp_granularities", "segment")}, true, true},
+		{"comma-separated", []formPart{field("timestamp_granularities[]", "word,segment")}, true, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fields := append([]formPart{field("model", "whisper-1"), field("response_format", "verbose_json")}, tt.fields...)
+			r := transcribe(t, s, "a.wav", audio, fields...)
+			m := ok(t, r)
+			conformsTo(t, "CreateTranscriptionResponseVerboseJson", r.body)
+			if tt.words {
+				assert.Len(t, arr(t, m["words"]), 7)
+			} else {
+				assert.NotContains(t, m, "words")
+			}
+			if tt.segments {
+				assert.Len(t, arr(t, m["segments"]), 3)
+			} else {
+				assert.NotContains(t, m, "segments")
+			}
+		})
+	}
+
+	r := transcribe(t, s, "a.wav", audio, field("model", "whisper-1"), field("response_format", "verbose_json"),
+		field("timestamp_granularities[]", "word"), field("timestamp_granularities[]", "sentence"))
+	require.Equal(t, http.StatusBadRequest, r.status, "body: %s", r.body)
+	assert.Equal(t, "timestamp_granularities[]", r.apiError(t)["param"])
 }

@@ -48,6 +48,9 @@ func (h *Handler) chatCompletions(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
+	if _, err := modelFor(chatEndpoint, req.model); err != nil {
+		return err
+	}
 	resp := buildChatCompletion(req, h.cfg.now().Unix())
 	if req.stream {
 		streamChat(w, req, resp)
@@ -169,17 +172,6 @@ func parseChatRequest(body []byte) (*chatRequest, error) {
 		return nil, err
 	}
 	return req, nil
-}
-
-// isReasoningModel tells the models that refuse max_tokens, as the real API
-// does for its o-series and GPT-5 models.
-func isReasoningModel(model string) bool {
-	for _, p := range []string{"o1", "o3", "o4", "gpt-5"} {
-		if model == p || strings.HasPrefix(model, p+"-") || strings.HasPrefix(model, p+".") {
-			return true
-		}
-	}
-	return false
 }
 
 // parseChatMessage validates one message and returns its role and text (its

@@ -46,12 +46,31 @@
 //     read, can be cancelled until it completes (its output is then never
 //     made), and cancelling it again, or once it has completed, returns it
 //     unchanged. A response created with store false cannot be read back.
-//     Its model must be a text model of the fake's table (GET /v1/models),
-//     unlike chat completions, which take any name; built-in tools (file search,
-//     code interpreter, web search, …) are checked and listed but never
-//     called; input items other than messages, function calls and function
-//     call outputs are refused as not supported by the fake;
+//     Built-in tools (file search, code interpreter, web search, …) are
+//     checked and listed but never called; input items other than messages,
+//     function calls and function call outputs are refused as not supported
+//     by the fake;
+//   - transcriptions return the text a file made by the speech endpoint
+//     carries, in every response format; verbose_json carries segments by
+//     default, and the words, the segments or both that
+//     timestamp_granularities[] asks for (one form part per element, as
+//     clients send arrays);
 //   - files live in memory.
+//
+// Models come from one table, the list that GET /v1/models returns: its
+// text models serve chat completions and responses, and its embedding,
+// image, speech and transcription models their own endpoint. Every endpoint
+// refuses a name that is not in the table, and a model of another kind, as
+// the real endpoint does, and these answers differ between endpoints as
+// they do at OpenAI: chat completions, embeddings, speech and
+// transcriptions answer an unknown name with 404 model_not_found; a model of
+// another kind gets 404 "This is not a chat model …" from chat
+// completions, 403 "You are not allowed to generate embeddings from this
+// model" from embeddings and 404 "Invalid URL (POST /v1/audio/…)" from
+// speech and transcriptions; image generations answer both with 400
+// "Invalid model x. The model argument should be left blank."; the
+// Responses API answers both with 400 model_not_found, worded by case. The
+// request is validated before the model is looked up.
 //
 // OpenAI sunset the Assistants API on 2026-08-26: by default /v1/assistants
 // and /v1/threads/... answer 404 "Invalid URL", as the real API does now.
@@ -70,6 +89,10 @@
 // a bare Error (POST /v1/responses/{id}/cancel). Where the real API sends
 // fields the spec does not declare (a response's store and billing, user as
 // null), the fake follows the spec and leaves them out.
+//
+// [WithRequestLog] logs one line per request (time, method, path, status,
+// duration, request id; never a key, a query or a body), as "kosmo fake"
+// does on standard error.
 //
 // Faults (status codes with headers, delays, answers that never come,
 // connection resets, bodies that are truncated, trickle, are not JSON, are

@@ -12,14 +12,6 @@ import (
 	"strings"
 )
 
-// embeddingDims gives each embedding model's native dimension count; the
-// first two accept "dimensions" to shorten their vectors.
-var embeddingDims = map[string]int{
-	"text-embedding-3-small": 1536,
-	"text-embedding-3-large": 3072,
-	"text-embedding-ada-002": 1536,
-}
-
 // maxEmbeddingTokens is the real models' context length per input, and
 // maxEmbeddingRequestTokens their limit for all inputs of one request.
 const (
@@ -64,12 +56,13 @@ func (h *Handler) embeddings(w http.ResponseWriter, r *http.Request) error {
 	if c.failed() {
 		return c.Err()
 	}
-	dims, ok := embeddingDims[model]
-	if !ok {
-		return modelNotFound(model)
+	m, err := modelFor(embeddingsEndpoint, model)
+	if err != nil {
+		return err
 	}
+	dims := m.dims
 	if o.has("dimensions") {
-		if model == "text-embedding-ada-002" {
+		if m.fixedDims {
 			return invalidRequest("dimensions", "", "This model does not support specifying dimensions.")
 		}
 		dims = int(o.intIn("dimensions", int64(dims), 1, int64(dims)))

@@ -70,13 +70,13 @@ func notFound(format string, args ...any) *apiError {
 	}
 }
 
-// modelNotFound is the 404 the real API gives for a model it does not serve.
+// modelNotFound is the 404 the real API gives for a model name it does not
+// know (param null, as the real answer has it); see [modelFor].
 func modelNotFound(model string) *apiError {
 	return &apiError{
 		status:  http.StatusNotFound,
 		message: fmt.Sprintf("The model `%s` does not exist or you do not have access to it.", model),
 		typ:     "invalid_request_error",
-		param:   "model",
 		code:    "model_not_found",
 	}
 }
@@ -87,10 +87,14 @@ func unsupported(param, what string) *apiError {
 	return invalidRequest(param, "unsupported_by_fake", "%s is not supported by the kosmo OpenAI fake.", what)
 }
 
-func invalidURL(r *http.Request) *apiError {
+func invalidURL(r *http.Request) *apiError { return invalidURLOf(r.Method, r.URL.Path) }
+
+// invalidURLOf is the real API's 404 for a path it does not serve, which is
+// also its answer when no route of a path serves the request's model.
+func invalidURLOf(method, path string) *apiError {
 	return &apiError{
 		status:  http.StatusNotFound,
-		message: fmt.Sprintf("Invalid URL (%s %s)", r.Method, r.URL.Path),
+		message: fmt.Sprintf("Invalid URL (%s %s)", method, path),
 		typ:     "invalid_request_error",
 	}
 }

@@ -133,9 +133,12 @@ func (h *Handler) File(id string) ([]byte, bool) {
 }
 
 // multipartForm is a parsed multipart/form-data body: text fields (the
-// first value of each) and file parts.
+// first value of each in values, every value in order in all, for the
+// array fields that clients send as repeated parts such as
+// "timestamp_granularities[]") and file parts.
 type multipartForm struct {
 	values map[string]string
+	all    map[string][]string
 	files  map[string]formFile
 }
 
@@ -153,7 +156,7 @@ func readMultipart(r *http.Request) (*multipartForm, error) {
 		return nil, invalidRequest("", "",
 			"Invalid Content-Type header (%s), expected multipart/form-data. (HINT: If you're using curl, you can pass -H 'Content-Type: multipart/form-data')", ct)
 	}
-	form := &multipartForm{values: map[string]string{}, files: map[string]formFile{}}
+	form := &multipartForm{values: map[string]string{}, all: map[string][]string{}, files: map[string]formFile{}}
 	mr := multipart.NewReader(r.Body, params["boundary"])
 	for {
 		part, err := mr.NextPart()
@@ -174,9 +177,13 @@ func readMultipart(r *http.Request) (*multipartForm, error) {
 			}
 			continue
 		}
-		if _, dup := form.values[name]; !dup && name != "" {
+		if name == "" {
+			continue
+		}
+		if _, dup := form.values[name]; !dup {
 			form.values[name] = string(data)
 		}
+		form.all[name] = append(form.all[name], string(data))
 	}
 	return form, nil
 }

@@ -138,19 +138,13 @@ func TestModels(t *testing.T) {
 	want := []string{"gpt-4o", "gpt-4o-mini", "gpt-4-turbo", "gpt-3.5-turbo", "o3-mini", "text-embedding-3-small",
 		"text-embedding-3-large", "text-embedding-ada-002", "dall-e-2", "dall-e-3", "gpt-image-1", "whisper-1",
 		"tts-1", "tts-1-hd", "gpt-4o-mini-tts"}
-	for id := range embeddingDims {
-		want = append(want, id)
-	}
-	for id := range imageModels {
-		want = append(want, id)
-	}
-	want = append(want, speechModels...)
-	for id := range transcriptionFormats {
-		want = append(want, id)
+	for _, m := range modelTable {
+		want = append(want, m.id)
 	}
 	for _, id := range want {
 		assert.True(t, ids[id], "GET /v1/models lacks %s", id)
 	}
+	assert.Len(t, ids, len(modelTable), "GET /v1/models lists the model table, once each")
 
 	r = call(t, s, http.MethodGet, "/v1/models/whisper-1", nil, authHeaders())
 	conformsTo(t, "Model", r.body)

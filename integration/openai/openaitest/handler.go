@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"time"
 )
 
 // Handler is the fake OpenAI API as an http.Handler. It holds all the state
@@ -100,12 +101,39 @@ func NewHandler(opts ...Option) *Handler {
 }
 
 // ServeHTTP answers one request: it reads and records the request, applies
-// the first matching fault, then routes to the endpoint.
+// the first matching fault, then routes to the endpoint. With
+// [WithRequestLog], a line is logged once the request is answered.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("x-request-id", newRequestID())
+	requestID := newRequestID()
+	w.Header().Set("x-request-id", requestID)
 	w.Header().Set("openai-version", "2020-10-01")
+	// The size limit is told about the connection's own writer: past the
+	// limit, net/http then closes the connection instead of reading on.
+	body := http.MaxBytesReader(w, r.Body, h.cfg.maxBody)
 
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, h.cfg.maxBody))
+	access := h.cfg.requestLog
+	if access == nil {
+		h.serve(w, r, body)
+		return
+	}
+	start := time.Now()
+	rec := &statusRecorder{ResponseWriter: w}
+	returned := false
+	defer func() {
+		// Also when the handler aborts the connection (panics): the line
+		// then says that no status was sent. The id is the one given
+		// above, not what the x-request-id header holds now (a fault may
+		// have put the request's headers there).
+		access.write(logLine(h.cfg.now(), r.Method, r.URL.EscapedPath(), rec.sentStatus(returned), time.Since(start), requestID))
+	}()
+	h.serve(rec, r, body)
+	returned = true
+}
+
+// serve reads and records the request, applies the first matching fault,
+// then routes to the endpoint.
+func (h *Handler) serve(w http.ResponseWriter, r *http.Request, limitedBody io.ReadCloser) {
+	body, err := io.ReadAll(limitedBody)
 	h.log.add(r, body, h.cfg.maxRequests)
 	if err != nil {
 		if tooBig := (*http.MaxBytesError)(nil); errors.As(err, &tooBig) {

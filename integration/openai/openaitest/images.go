@@ -20,20 +20,12 @@ const imagePathPrefix = "/v1/_fake/images/"
 // first (real URLs expire too, after an hour).
 const maxStoredImages = 256
 
-// imageModel describes what an image model accepts.
-type imageModel struct {
+// imageLimits describes what an image model of the model table accepts.
+type imageLimits struct {
 	maxN      int64
 	maxPrompt int
 	gpt       bool // gpt-image family: always b64_json, reports usage
 	revises   bool // dall-e-3: adds revised_prompt
-}
-
-var imageModels = map[string]imageModel{
-	"dall-e-2":         {maxN: 10, maxPrompt: 1000},
-	"dall-e-3":         {maxN: 1, maxPrompt: 4000, revises: true},
-	"gpt-image-1":      {maxN: 10, maxPrompt: 32000, gpt: true},
-	"gpt-image-1-mini": {maxN: 10, maxPrompt: 32000, gpt: true},
-	"gpt-image-1.5":    {maxN: 10, maxPrompt: 32000, gpt: true},
 }
 
 // maxImagePixels bounds n × width × height of one request.
@@ -75,8 +67,10 @@ func (h *Handler) imageGenerations(w http.ResponseWriter, r *http.Request) error
 	o.only("prompt", "model", "n", "quality", "response_format", "output_format", "output_compression",
 		"stream", "partial_images", "size", "moderation", "background", "style", "user")
 	prompt := o.reqStr("prompt")
-	modelName, _ := o.str("model")
-	if modelName == "" {
+	// Without a model (or with null) the real API still uses dall-e-2; an
+	// empty name is refused as any name that is not an image model.
+	modelName, given := o.str("model")
+	if !given {
 		modelName = "dall-e-2"
 	}
 	n := o.intIn("n", 1, 1, 10)
@@ -96,10 +90,11 @@ func (h *Handler) imageGenerations(w http.ResponseWriter, r *http.Request) error
 	if c.failed() {
 		return c.Err()
 	}
-	model, ok := imageModels[modelName]
-	if !ok {
-		return modelNotFound(modelName)
+	entry, err := modelFor(imagesEndpoint, modelName)
+	if err != nil {
+		return err
 	}
+	model := entry.image
 	o.strLen("prompt", prompt, 1, model.maxPrompt)
 	if c.failed() {
 		return c.Err()

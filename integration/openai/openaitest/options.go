@@ -1,6 +1,9 @@
 package openaitest
 
-import "time"
+import (
+	"io"
+	"time"
+)
 
 // DefaultAPIKey is the only Bearer key a fake accepts unless [WithAPIKeys]
 // says otherwise.
@@ -17,6 +20,7 @@ type config struct {
 	maxBody     int64
 	maxRequests int // < 0: record every request
 	legacy      bool
+	requestLog  *accessLog // nil: no request log
 }
 
 func newConfig(opts []Option) config {
@@ -85,4 +89,26 @@ func WithMaxRecordedRequests(n int) Option {
 // answers them today: 404 "Invalid URL (METHOD /path)".
 func WithLegacyAssistants() Option {
 	return func(c *config) { c.legacy = true }
+}
+
+// WithRequestLog writes a line to w for every request once it is answered,
+// for debugging a client against the fake:
+//
+//	2026-11-05T09:30:00.123Z POST /v1/chat/completions 404 0.412ms req_0123…
+//
+// that is, the time (UTC), the method, the path without its query, the
+// status ("-" if the connection was dropped without an answer, as by a
+// Reset fault), the time taken and the request's x-request-id, which
+// clients show in their errors. Nothing else of the request is written:
+// neither its query, nor its headers (the API key is one), nor its body.
+// Each line is one Write call, made under a lock that every handler
+// configured with this option shares, so the lines of concurrent requests
+// never interleave; w itself need not be safe for concurrent use. Write
+// errors are ignored. A nil w logs nothing.
+func WithRequestLog(w io.Writer) Option {
+	var l *accessLog
+	if w != nil {
+		l = &accessLog{w: w}
+	}
+	return func(c *config) { c.requestLog = l }
 }

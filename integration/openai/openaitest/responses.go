@@ -320,28 +320,12 @@ func parseResponseRequest(body []byte) (*responseRequest, error) {
 	if err := c.Err(); err != nil {
 		return nil, err
 	}
-	if err := checkResponseModel(model); err != nil {
+	// The model is looked up in the model table last, as the other
+	// endpoints do (see modelFor for the Responses API's answers).
+	if _, err := modelFor(responsesEndpoint, model); err != nil {
 		return nil, err
 	}
 	return req, nil
-}
-
-// checkResponseModel accepts the text models of the fake's model table; an
-// unknown model is refused as the Responses API refuses it (400, unlike chat
-// completions' 404).
-func checkResponseModel(model string) *apiError {
-	for _, m := range models() {
-		if m.ID != model {
-			continue
-		}
-		for _, not := range []string{"embedding", "dall-e", "image", "whisper", "transcribe", "tts", "moderation"} {
-			if strings.Contains(model, not) {
-				return invalidRequest("model", "invalid_value", "The model '%s' is not supported with the Responses API.", model)
-			}
-		}
-		return nil
-	}
-	return invalidRequest("model", "model_not_found", "The requested model '%s' does not exist.", model)
 }
 
 // parseConversationParam reads "conversation": an id, or {"id": ...}.

@@ -245,22 +245,6 @@ func TestBadRequests(t *testing.T) {
 	}
 }
 
-func TestUnknownModels(t *testing.T) {
-	s := newTestServer(t)
-	for _, tt := range []struct{ path, body string }{
-		{"/v1/embeddings", `{"model":"text-embedding-4","input":"a"}`},
-		{"/v1/embeddings", `{"model":"gpt-4o","input":"a"}`},
-		{"/v1/images/generations", `{"model":"dall-e-9","prompt":"a"}`},
-		{"/v1/audio/speech", `{"model":"tts-9","voice":"alloy","input":"a"}`},
-	} {
-		r := postJSON(t, s, tt.path, tt.body, authHeaders())
-		require.Equal(t, http.StatusNotFound, r.status, "%s: %s", tt.path, r.body)
-		e := r.apiError(t)
-		require.Equal(t, "model_not_found", e["code"])
-		require.Contains(t, e["message"], "does not exist or you do not have access to it.")
-	}
-}
-
 func TestCloseLeavesNoGoroutines(t *testing.T) {
 	before := runtime.NumGoroutine()
 	for range 3 {
