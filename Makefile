@@ -50,7 +50,7 @@ conformance:
 fuzz:
 	bash .ci/fuzz.sh
 
-## bench: the four benchmarks, as ratios against baselines measured in the same run
+## bench: the benchmarks, as ratios against baselines measured in the same run
 bench:
 	bash bench/run.sh
 

@@ -188,3 +188,26 @@ func (h *Host) AccountNames(integration string) (names []string, def string) {
 	}
 	return set.Names(), set.Default
 }
+
+// RunWith is Run with configure applied to the VM's options after the
+// Host's own Configure: limits lowered for one run, an OnCall of its own
+// (configure wraps the one it finds), a different Stdout. The Host is not
+// changed.
+func (h *Host) RunWith(ctx context.Context, name, src string, configure func(*luabridge.Options)) (*Result, error) {
+	if configure == nil {
+		return h.Run(ctx, name, src)
+	}
+	c := *h
+	base := h.opts.Configure
+	c.opts.Configure = func(o *luabridge.Options) {
+		if base != nil {
+			base(o)
+		}
+		configure(o)
+	}
+	return c.Run(ctx, name, src)
+}
+
+// Docs returns the reference library that lua_read_doc, lua_list_docs and
+// lua_search_docs serve to the Host's scripts.
+func (h *Host) Docs() *docs.Library { return h.docs }

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -546,6 +547,9 @@ func (d *fileDecoder) account(path string, v *value, in *integration.Integration
 				return ac, d.unknownKey(path, e, known)
 			}
 			s, err := d.str(keyPath, e, false)
+			if b, isBool := e.val.scalar.(bool); isBool && settingTakes(in.Setting(e.key), "true", "false") {
+				s, err = fmt.Sprint(b), nil // drop_params: true, as YAML writes a flag
+			}
 			if err != nil {
 				return ac, err
 			}
@@ -679,4 +683,14 @@ func describeValue(v *value, secret bool) string {
 		return "the date " + string(x)
 	}
 	return "a value"
+}
+
+// settingTakes reports whether a setting's values include every one of vals.
+func settingTakes(s *integration.Setting, vals ...string) bool {
+	for _, v := range vals {
+		if !slices.Contains(s.Values, v) {
+			return false
+		}
+	}
+	return true
 }

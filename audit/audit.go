@@ -60,6 +60,9 @@ type Line struct {
 	// Requests lists each HTTP request of a function that makes its own
 	// (the assistants functions on today's API); absent for the others.
 	Requests []RequestLine `json:"requests,omitempty"`
+	// Notes are what the call did on the script's behalf (a parameter
+	// dropped by drop_params).
+	Notes []string `json:"notes,omitempty"`
 }
 
 // RequestLine is one HTTP request of a call: the endpoint by its template,
@@ -112,6 +115,7 @@ func NewLine(at time.Time, info integration.CallInfo, err error) Line {
 		DurationMS:  millis(info.Duration),
 		RequestID:   truncateID(info.RequestID),
 		Requests:    Requests(info),
+		Notes:       info.Notes,
 	}
 }
 

@@ -15,14 +15,17 @@ import (
 	"testing"
 	"time"
 
+	"github.com/modelcontextprotocol/go-sdk/mcp"
 	oa "github.com/openai/openai-go/v3"
 	"github.com/openai/openai-go/v3/option"
 
+	"github.com/kosmo-run/kosmo"
 	"github.com/kosmo-run/kosmo/accounts"
 	"github.com/kosmo-run/kosmo/integration"
 	"github.com/kosmo-run/kosmo/integration/openai"
 	"github.com/kosmo-run/kosmo/integration/openai/openaitest"
 	"github.com/kosmo-run/kosmo/luabridge"
+	"github.com/kosmo-run/kosmo/mcpgateway"
 	"github.com/kosmo-run/kosmo/store/sqlite"
 )
 
@@ -522,6 +525,128 @@ end`)
 			}
 			if r["status"] != "in_progress" {
 				b.Fatalf("status %v", r["status"])
+			}
+		}
+	})
+}
+
+// The MCP workload: one chat completion, asked of the gateway as a script
+// (execute_lua) and as the flat tool; both give the same model, messages
+// and answer.
+const mcpScript = `return app.integrations.openai.openai_chat_completion({model="gpt-4o-mini", messages={{role="user",content="hi"}}}).choices[1].message.content`
+
+// mcpChatArguments are the flat tool's arguments, the script's table as
+// JSON.
+func mcpChatArguments() map[string]any {
+	return map[string]any{"model": "gpt-4o-mini", "messages": []any{map[string]any{"role": "user", "content": "hi"}}}
+}
+
+// mcpSession serves a gateway in-process, with the limits `kosmo mcp
+// serve` has by default (10 minutes per tool call, 1 GiB per script) and
+// write functions allowed, whose Host calls srv with its own HTTP client,
+// and returns a client session connected to it over in-memory transports.
+func mcpSession(b *testing.B, srv *openaitest.Server) *mcp.ClientSession {
+	b.Helper()
+	ctx := context.Background()
+	client := integration.NewClient()
+	client.HTTP = NewHTTPClient()
+	host := kosmo.New(kosmo.Options{
+		Accounts: accounts.Config{"openai": {Default: "default", Accounts: []*integration.Account{
+			{Name: "default", Key: integration.NewSecret(APIKey), BaseURL: srv.BaseURL()},
+		}}},
+		Client: client,
+	})
+	b.Cleanup(func() { _ = host.Close() })
+	gw := mcpgateway.NewServer(mcpgateway.Options{Host: host, AllowWrite: true, Version: "bench",
+		CallTimeout: 10 * time.Minute, MaxMemory: 1 << 30})
+	st, ct := mcp.NewInMemoryTransports()
+	ss, err := gw.Connect(ctx, st, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { _ = ss.Close() })
+	cs, err := mcp.NewClient(&mcp.Implementation{Name: "bench", Version: "1"}, nil).Connect(ctx, ct, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { _ = cs.Close() })
+	return cs
+}
+
+// mcpCall calls a tool and returns its structured content, failing b on a
+// protocol or tool error.
+func mcpCall(ctx context.Context, b *testing.B, cs *mcp.ClientSession, name string, args map[string]any) map[string]any {
+	res, err := cs.CallTool(ctx, &mcp.CallToolParams{Name: name, Arguments: args})
+	if err != nil {
+		b.Fatalf("%s: %v", name, err)
+	}
+	if res.IsError {
+		b.Fatalf("%s: tool error: %v", name, res.StructuredContent)
+	}
+	out, ok := res.StructuredContent.(map[string]any)
+	if !ok {
+		b.Fatalf("%s: structured content %T", name, res.StructuredContent)
+	}
+	return out
+}
+
+// scriptAnswer is execute_lua's one return value, a string.
+func scriptAnswer(out map[string]any) string {
+	result, _ := out["result"].([]any)
+	if len(result) != 1 {
+		return ""
+	}
+	s, _ := result[0].(string)
+	return s
+}
+
+// completionAnswer is the first choice's message content of a chat
+// completion decoded as JSON.
+func completionAnswer(out map[string]any) string {
+	choices, _ := out["choices"].([]any)
+	if len(choices) == 0 {
+		return ""
+	}
+	choice, _ := choices[0].(map[string]any)
+	msg, _ := choice["message"].(map[string]any)
+	s, _ := msg["content"].(string)
+	return s
+}
+
+// BenchmarkMCP is the round trip of one MCP tool call that makes one chat
+// completion: execute_lua running a script that makes it and returns the
+// answer's text (a fresh sandboxed VM per call), against the flat tool
+// openai_chat_completion making the same call (Host.Call), both through
+// one in-process client session to one gateway whose Host calls the
+// openaitest fake on loopback.
+func BenchmarkMCP(b *testing.B) {
+	srv := openaitest.NewServer(openaitest.WithAPIKeys(APIKey), openaitest.WithMaxRecordedRequests(0))
+	b.Cleanup(srv.Close)
+	cs := mcpSession(b, srv)
+	ctx := context.Background()
+	script := map[string]any{"code": mcpScript}
+
+	// Both tools give the same answer, or the two sides are not the same
+	// work.
+	want := completionAnswer(mcpCall(ctx, b, cs, "openai_chat_completion", mcpChatArguments()))
+	if got := scriptAnswer(mcpCall(ctx, b, cs, mcpgateway.ExecuteLua, script)); want == "" || got != want {
+		b.Fatalf("execute_lua answered %q, openai_chat_completion %q", got, want)
+	}
+
+	b.Run("execute_lua", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if scriptAnswer(mcpCall(ctx, b, cs, mcpgateway.ExecuteLua, script)) == "" {
+				b.Fatal("no content")
+			}
+		}
+	})
+
+	b.Run("openai_chat_completion", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if completionAnswer(mcpCall(ctx, b, cs, "openai_chat_completion", mcpChatArguments())) == "" {
+				b.Fatal("no content")
 			}
 		}
 	})

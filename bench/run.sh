@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# run.sh runs kosmo's five benchmarks (per-call overhead, large responses,
-# start-up, concurrency, assistants runs) and prints the table of ratios.
+# run.sh runs kosmo's six benchmarks (per-call overhead, large responses,
+# start-up, concurrency, assistants runs, MCP tool calls) and prints the
+# table of ratios.
 #
 #   bash bench/run.sh                  # 10 rounds of 0.5 s per benchmark
 #   ROUNDS=20 BENCHTIME=1s bash bench/run.sh

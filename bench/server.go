@@ -1,8 +1,9 @@
 // Package bench measures kosmo against the ways a Go program would call
 // OpenAI without it: net/http with encoding/json, and the official SDK
-// (github.com/openai/openai-go). It is a module of its own so that the SDK
-// never enters kosmo's build. run.sh runs every benchmark and prints the
-// table of ratios that docs/benchmarks.md records.
+// (github.com/openai/openai-go); and, through the MCP gateway, a script run
+// by execute_lua against the flat tool making the same call. It is a module
+// of its own so that the SDK never enters kosmo's build. run.sh runs every
+// benchmark and prints the table of ratios that docs/benchmarks.md records.
 package bench
 
 import (

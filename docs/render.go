@@ -23,7 +23,34 @@ func Render(in *integration.Integration) string {
 	}
 	writeAccounts(&b, in.Name)
 	writeToday(&b, in)
+	for _, fn := range in.Functions {
+		writeSpecParams(&b, fn)
+	}
 	return b.String()
+}
+
+// writeSpecParams appends the parameters a function accepts from its
+// provider's spec beyond the documented ones, as the spec describes them.
+func writeSpecParams(b *strings.Builder, fn *integration.Function) {
+	if fn.Spec == nil {
+		return
+	}
+	b.WriteString("\n### " + fn.Name + ": the other parameters of today's API\n\n")
+	b.WriteString("Besides the parameters documented above, `" + fn.Name + "` accepts every other parameter of the " +
+		"official request schema, checked by that schema (types, enums, bounds, nested objects, messages by role) " +
+		"before anything is sent. For reasoning models (see the account setting `reasoning_models`) `max_tokens` is sent as " +
+		"`max_completion_tokens`.\n\n")
+	b.WriteString("| Name | Type | Description |\n|------|------|-------------|\n")
+	for _, name := range fn.Spec.Names() {
+		if fn.Param(name) != nil {
+			continue
+		}
+		desc := fn.Spec.Description(name)
+		if fn.Spec.Deprecated(name) {
+			desc = "Deprecated. " + desc
+		}
+		b.WriteString("| `" + name + "` | " + fn.Spec.TypeName(name) + " | " + escapeCell(desc) + " |\n")
+	}
 }
 
 // writeToday appends what the provider's API is today: the integration's

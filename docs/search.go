@@ -77,6 +77,12 @@ func scoreFunction(fn *integration.Function, terms []string) float64 {
 		paramNames = append(paramNames, words(p.Name)...)
 		paramText = append(paramText, words(p.Description)...)
 	}
+	if fn.Spec != nil { // the provider's other parameters count as parameters
+		for _, name := range fn.Spec.Names() {
+			paramNames = append(paramNames, name)
+			paramNames = append(paramNames, words(name)...)
+		}
+	}
 	total := 0.0
 	for _, t := range terms {
 		switch {

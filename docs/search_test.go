@@ -58,3 +58,14 @@ func TestSearch(t *testing.T) {
 	assert.Empty(t, lib.Search("zebra"))
 	assert.Empty(t, lib.Search("  "))
 }
+
+// TestSearchFindsTheProvidersOtherParameters: a parameter the spec has and
+// the seed does not, such as max_completion_tokens or stream, finds chat.
+func TestSearchFindsTheProvidersOtherParameters(t *testing.T) {
+	lib := docs.New(openai.New())
+	for _, q := range []string{"max_completion_tokens", "stream", "reasoning_effort"} {
+		m := lib.Search(q)
+		require.NotEmpty(t, m, q)
+		assert.Equal(t, "integrations.openai.openai_chat_completion", m[0].Page, q)
+	}
+}

@@ -54,7 +54,13 @@ type Exchange struct {
 	last     RequestInfo
 	planned  []map[string]any
 	writes   []map[string]any
+	notes    []string
 }
+
+// Note records what the call did on the script's behalf that the script
+// should hear of (a parameter dropped by an account option): hosts print it
+// once and the call log keeps it (CallInfo.Notes).
+func (x *Exchange) Note(msg string) { x.notes = append(x.notes, msg) }
 
 // Account is the account the call uses.
 func (x *Exchange) Account() *Account { return x.acct }

@@ -29,6 +29,10 @@ type CallInfo struct {
 	// DryRun marks a call that was validated and planned but, by policy,
 	// not sent.
 	DryRun bool
+	// Notes are what the call did on the script's behalf that the script
+	// should hear of (Exchange.Note), such as a parameter dropped by an
+	// account's drop_params.
+	Notes []string
 	// Requests lists each HTTP request of a function that carries its call
 	// itself (Function.Run), which may make none, one or several; nil for
 	// the others, whose one request the fields above describe.
@@ -116,6 +120,7 @@ func (c *Caller) Call(ctx context.Context, in *Integration, fn *Function, acct *
 	if fn.Run != nil {
 		info.Requests = append([]RequestInfo{}, x.requests...)
 	}
+	info.Notes = x.notes
 	if x.dryRun {
 		if err != nil && !errors.Is(err, ErrNotSent) {
 			return nil, info, err

@@ -114,6 +114,11 @@ type Function struct {
 	// also makes dry runs of it). x.Standard is the call Build and Decode
 	// declare. Validation, policy and the call log stay the host's.
 	Run func(ctx context.Context, x *Exchange, args Args) (*Result, error)
+	// Spec, when set, is the provider's own schema of the whole argument
+	// object (taken from its API spec): its properties beyond Params are
+	// accepted and validated by it, and the documented Params are checked
+	// by it too. Unknown keys stay refused.
+	Spec *SpecSchema
 }
 
 // Idempotent reports whether a retry after an ambiguous failure is safe:

@@ -72,9 +72,15 @@ func (f *Function) Validate(args map[string]any) (Args, error) {
 			}
 			continue
 		}
+		before := len(v.problems)
 		out[p.Name] = v.check(p, val, p.Name)
+		if f.Spec != nil && f.Spec.Has(p.Name) && len(v.problems) == before {
+			var problems []Problem
+			out[p.Name], problems = f.Spec.Check(p.Name, out[p.Name], p.Name)
+			v.problems = append(v.problems, problems...)
+		}
 	}
-	v.unknownKeys(args, f.Params, "", "parameter")
+	v.specKeys(f, args, out)
 	if len(v.problems) == 0 && f.Check != nil {
 		v.problems = f.Check(out)
 	}
@@ -85,6 +91,42 @@ func (f *Function) Validate(args map[string]any) (Args, error) {
 }
 
 type validator struct{ problems []Problem }
+
+// specKeys checks the keys that are not documented parameters: those of
+// f.Spec are validated by it, in sorted order; the others are unknown, with
+// a suggestion over every parameter the function takes.
+func (v *validator) specKeys(f *Function, args map[string]any, out Args) {
+	if f.Spec == nil {
+		v.unknownKeys(args, f.Params, "", "parameter")
+		return
+	}
+	keys := make([]string, 0, len(args))
+	for k := range args {
+		if !hasParam(f.Params, k) {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	known := append([]Param(nil), f.Params...)
+	for _, name := range f.Spec.Names() {
+		if !hasParam(f.Params, name) {
+			known = append(known, Param{Name: name})
+		}
+	}
+	unknown := map[string]any{}
+	for _, k := range keys {
+		val := args[k]
+		switch {
+		case !f.Spec.Has(k):
+			unknown[k] = val
+		case val != nil:
+			var problems []Problem
+			out[k], problems = f.Spec.Check(k, val, k)
+			v.problems = append(v.problems, problems...)
+		}
+	}
+	v.unknownKeys(unknown, known, "", "parameter")
+}
 
 func (v *validator) add(path, format string, a ...any) {
 	v.problems = append(v.problems, Problem{Path: path, Message: fmt.Sprintf(format, a...)})

@@ -232,3 +232,29 @@ func TestKosmoProcess(t *testing.T) {
 	require.NoError(t, json.Unmarshal([]byte(raw), &args))
 	os.Exit(Main(context.Background(), args, ProcessEnv()))
 }
+
+// TestDroppedParametersAreSaidOnce: with drop_params, a parameter the model
+// refuses is dropped, said once on standard error however often it is
+// dropped, and kept in the call log.
+func TestDroppedParametersAreSaidOnce(t *testing.T) {
+	cfg := writeConfig(t, `integrations:
+  openai:
+    accounts:
+      default:
+        api_key: sk-unused-with-fake
+        drop_params: true
+`)
+	src := `for i = 1, 2 do
+  app.integrations.openai.openai_chat_completion({ model = "gpt-5.1", temperature = 0.7, messages = { { role = "user", content = "hi" } } })
+end`
+	r := runCLI(t, context.Background(), nil, "--config", cfg, "run", "--fake", "--json", "-e", src)
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Equal(t, 1, strings.Count(r.stderr, "kosmo: note: openai_chat_completion: dropped 'temperature'"), r.stderr)
+	var env runEnvelope
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &env))
+	require.Len(t, env.Calls, 2)
+	for _, c := range env.Calls {
+		require.Len(t, c.Notes, 1)
+		assert.Contains(t, c.Notes[0], "dropped 'temperature'")
+	}
+}

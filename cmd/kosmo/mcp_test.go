@@ -46,7 +46,7 @@ func TestMCPServeOverStdio(t *testing.T) {
 	send(`{"jsonrpc":"2.0","id":2,"method":"tools/list"}`)
 	list := recv()
 	tools := list["result"].(map[string]any)["tools"].([]any)
-	assert.Len(t, tools, 5, "read-only tools without --allow-write")
+	assert.Len(t, tools, 9, "execute_lua, the doc tools and the read functions without --allow-write")
 	send(`{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"openai_list_models","arguments":{}}}`)
 	call := recv()
 	result := call["result"].(map[string]any)

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -119,6 +120,8 @@ type callView struct {
 	RequestID  string `json:"request_id,omitempty"`
 	// Requests lists each HTTP request of a function that makes its own.
 	Requests []audit.RequestLine `json:"requests,omitempty"`
+	// Notes are what the call did on the script's behalf (drop_params).
+	Notes []string `json:"notes,omitempty"`
 }
 
 func (a *app) run(ctx context.Context, opts *runOptions) error {
@@ -178,7 +181,7 @@ func viewCalls(calls []kosmo.Call) []callView {
 	out := make([]callView, 0, len(calls))
 	for _, c := range calls {
 		out = append(out, callView{Function: c.Function, Account: c.Account, Status: c.Status,
-			DurationMS: c.Duration.Milliseconds(), Attempts: c.Attempts, RequestID: c.RequestID, Requests: audit.Requests(c.CallInfo)})
+			DurationMS: c.Duration.Milliseconds(), Attempts: c.Attempts, RequestID: c.RequestID, Requests: audit.Requests(c.CallInfo), Notes: c.Notes})
 	}
 	return out
 }
@@ -226,6 +229,7 @@ func (a *app) newHost(p *policyFlags, captureOutput bool, configure func(*luabri
 			return nil, nil, usagef("--audit: %v", err)
 		}
 	}
+	notes := &noteSayer{w: a.env.Stderr, said: map[string]bool{}}
 	spin := newSpinner(a.env.Stderr, a.env.terminal(a.env.Stderr) && !p.quiet && a.env.getenv("TERM") != "dumb")
 	host := kosmo.New(kosmo.Options{
 		Integrations: a.integrations,
@@ -238,6 +242,7 @@ func (a *app) newHost(p *policyFlags, captureOutput bool, configure func(*luabri
 		Store:        st,
 		OnCall: func(c kosmo.Call) {
 			spin.stop()
+			notes.say(c.Notes)
 			if auditLog != nil {
 				auditLog.OnCall(c)
 			}
@@ -369,4 +374,23 @@ func useFake(cfg accounts.Config, integrations []*integration.Integration, baseU
 		out[in.Name] = set
 	}
 	return out
+}
+
+// noteSayer prints each distinct note of the calls once, on standard error:
+// a script that drops the same parameter in a loop is told once.
+type noteSayer struct {
+	mu   sync.Mutex
+	w    io.Writer
+	said map[string]bool
+}
+
+func (n *noteSayer) say(notes []string) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	for _, msg := range notes {
+		if !n.said[msg] {
+			n.said[msg] = true
+			fmt.Fprintf(n.w, "kosmo: note: %s\n", msg)
+		}
+	}
 }

@@ -66,7 +66,7 @@ func functions() []*in.Function {
 				{Name: "messages", Type: in.TypeArray, Required: true, MinLen: 1,
 					Description: "Array of message objects, each with `\"role\"` (`system`, `user`, `assistant`) and `\"content\"`.",
 					Items: &in.Param{Type: in.TypeObject, Open: true, Fields: []in.Param{
-						enum("role", "", true, chatRoles), messageContent(),
+						enum("role", "", true, chatRoles), chatMessageContent(),
 					}}},
 				num("temperature", in.TypeNumber, "Sampling temperature between 0 and 2. Higher values produce more random output.", 0, 2),
 				{Name: "max_tokens", Type: in.TypeInteger, Min: in.Bound(1), Description: "Maximum number of tokens to generate in the response."},
@@ -78,6 +78,9 @@ func functions() []*in.Function {
 					Fields:      []in.Param{enum("type", "", true, []string{"text", "json_object", "json_schema"})}},
 			},
 			Build: postJSON("/chat/completions", false),
+			Spec:  chatSpec,
+			Check: checkChat,
+			Run:   runChat,
 		},
 		{
 			Name:        "openai_create_embedding",

@@ -38,7 +38,7 @@ func New() *integration.Integration {
 		Examples:   examples(),
 		Authorize:  authorize,
 		ParseError: parseError,
-		Settings:   settings(),
+		Settings:   append(settings(), chatSettings()...),
 	}
 }
 

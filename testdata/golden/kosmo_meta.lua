@@ -4,7 +4,7 @@
 
 ---@class kosmo.openai.OpenaiChatCompletion.Messages
 ---@field role "system"|"user"|"assistant"|"developer"|"tool"
----@field content string|table<string, any>[]
+---@field content? string|table<string, any>[]
 ---@field [string] any
 
 ---@class kosmo.openai.OpenaiChatCompletion.ResponseFormat

@@ -8,6 +8,7 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"regexp"
 	"slices"
@@ -116,6 +117,8 @@ func rows() []row {
 		runKosmo   = ns("kosmo", "Run/kosmo")
 		runCaller  = ns("Caller.Call", "Run/caller")
 		runGo      = ns("Go", "Run/go")
+		mcpLua     = ns("execute_lua", "MCP/execute_lua")
+		mcpTool    = ns("openai_chat_completion", "MCP/openai_chat_completion")
 		lessIsMore = func(limit float64) func(float64) bool { return func(v float64) bool { return v <= limit } }
 		moreIsMore = func(limit float64) func(float64) bool { return func(v float64) bool { return v >= limit } }
 	)
@@ -149,6 +152,22 @@ func rows() []row {
 			detail: []measure{runKosmo, runGo}},
 		{bench: "5 runs", what: "the same from Go through integration.Caller ÷ net/http + encoding/json", value: ratio(runCaller, runGo), show: times,
 			detail: []measure{runCaller, runGo}},
+		{bench: "6 MCP", what: "one MCP call of execute_lua whose script makes one chat completion ÷ the flat tool openai_chat_completion", value: ratio(mcpLua, mcpTool), show: times,
+			detail: []measure{mcpLua, mcpTool, {"execute_lua", mcpLua.name, "allocs/op"}, {"openai_chat_completion", mcpTool.name, "allocs/op"}}},
+		{bench: "6 MCP", what: "the same as a difference: execute_lua − the flat tool, per call", value: difference(mcpLua, mcpTool),
+			show: func(v float64) string { return format(v, "ns/op") }},
+	}
+}
+
+// difference is num − den within a round.
+func difference(num, den measure) func(r round) (float64, bool) {
+	return func(r round) (float64, bool) {
+		a, ok1 := r.get(num.name, num.unit)
+		b, ok2 := r.get(den.name, den.unit)
+		if !ok1 || !ok2 {
+			return 0, false
+		}
+		return a - b, true
 	}
 }
 
@@ -218,9 +237,9 @@ func format(v float64, unit string) string {
 	switch unit {
 	case "ns/op":
 		switch {
-		case v >= 1e6:
+		case math.Abs(v) >= 1e6:
 			return fmt.Sprintf("%.2f ms", v/1e6)
-		case v >= 1e3:
+		case math.Abs(v) >= 1e3:
 			return fmt.Sprintf("%.1f µs", v/1e3)
 		}
 		return fmt.Sprintf("%.0f ns", v)

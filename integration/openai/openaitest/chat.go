@@ -60,9 +60,9 @@ func (h *Handler) chatCompletions(w http.ResponseWriter, r *http.Request) error 
 	return nil
 }
 
-func parseChatRequest(body []byte) (*chatRequest, error) {
+func parseChatRequest(raw []byte) (*chatRequest, error) {
 	c := &checker{}
-	o := c.parseBody(body)
+	o := c.parseBody(raw)
 	o.require("model", "messages")
 	o.only(chatParams...)
 	req := &chatRequest{format: responseFormat{kind: "text"}}
@@ -70,24 +70,38 @@ func parseChatRequest(body []byte) (*chatRequest, error) {
 	o.strLen("model", req.model, 1, 0)
 
 	msgs, _ := o.arr("messages", 1, 0)
-	lastUser, lastAny := "", ""
+	lastUser, lastAny, lastRole := "", "", ""
+	var toolResults []string // the tool messages after the last user message
 	for i, raw := range msgs {
 		role, text := parseChatMessage(c, indexed("messages", i), raw)
 		req.texts = append(req.texts, text)
-		if role == "user" {
-			lastUser = text
+		switch role {
+		case "user":
+			lastUser, toolResults = text, nil
+		case "tool":
+			toolResults = append(toolResults, text)
 		}
-		lastAny = text
+		lastAny, lastRole = text, role
 	}
 	req.prompt = lastUser
 	if req.prompt == "" {
 		req.prompt = lastAny
 	}
+	if lastRole == "tool" && len(toolResults) > 0 {
+		// The model uses what its tools answered.
+		req.prompt = strings.TrimSpace(lastUser + " Tool results: " + strings.Join(toolResults, "; "))
+	}
 
 	req.n = int(o.intIn("n", 1, 1, 128))
-	if o.has("max_tokens") && isReasoningModel(req.model) && !c.failed() {
-		c.fail(invalidRequest("max_tokens", "unsupported_parameter",
-			"Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead."))
+	if _, known := lookupModel(req.model); known && !c.failed() {
+		// What the model refuses, by the table kosmo reads too (a model
+		// the account does not have is a 404 first).
+		var body map[string]any
+		if json.Unmarshal(raw, &body) == nil {
+			if refused := chatFamily(req.model).Refusals(body); len(refused) > 0 {
+				c.fail(invalidRequest(refused[0].Param, refused[0].Code, "%s", refused[0].Message))
+			}
+		}
 	}
 	maxTok := o.intIn("max_tokens", 0, 1, math.MaxInt32)
 	if o.has("max_completion_tokens") {
@@ -146,6 +160,9 @@ func parseChatRequest(body []byte) (*chatRequest, error) {
 	}
 	tools := parseChatTools(c, o)
 	req.forced = parseToolChoice(c, o, tools)
+	if req.forced == nil && lastRole == "user" && !c.failed() {
+		req.forced = askedTool(o, tools, lastUser)
+	}
 	if o.has("functions") {
 		if fns, ok := o.arr("functions", 1, 128); ok {
 			for i, raw := range fns {

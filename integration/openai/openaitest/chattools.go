@@ -1,10 +1,15 @@
 package openaitest
 
-import "encoding/json"
+import (
+	"encoding/json"
+	"strings"
+)
 
-// Tools in chat completions: the fake calls a tool only when tool_choice
-// forces it ("required", a named tool, or allowed_tools in required mode);
-// with "auto" it answers in text.
+// Tools in chat completions: the fake calls a tool when tool_choice forces
+// it ("required", a named tool, or allowed_tools in required mode), or, with
+// "auto" (the default when tools are offered), when the last user message
+// names one of the tools offered; otherwise it answers in text. A reply
+// after tool messages quotes what the tools answered.
 
 // chatTool is a tool the request offers.
 type chatTool struct {
@@ -116,4 +121,18 @@ func makeToolCall(tool *chatTool, reply string) toolCall {
 	}
 	tc.Function = &toolFunction{Name: tool.name, Arguments: args}
 	return tc
+}
+
+// askedTool is the tool the prompt asks for by name when tool_choice lets
+// the model choose ("auto", or absent), or nil.
+func askedTool(o object, tools []chatTool, prompt string) *chatTool {
+	if raw, ok := o.raw("tool_choice"); ok && jsonKind(raw) == "string" && strings.Contains(string(raw), "none") {
+		return nil
+	}
+	for i := range tools {
+		if tools[i].name != "" && strings.Contains(prompt, tools[i].name) {
+			return &tools[i]
+		}
+	}
+	return nil
 }

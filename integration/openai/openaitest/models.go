@@ -3,6 +3,8 @@ package openaitest
 import (
 	"fmt"
 	"net/http"
+
+	"github.com/kosmo-run/kosmo/integration/openai/chatmodels"
 )
 
 type modelObject struct {
@@ -74,6 +76,11 @@ var modelTable = []modelInfo{
 	reasoningEntry("gpt-5", 1754425777, "system"),
 	reasoningEntry("gpt-5-mini", 1754425928, "system"),
 	reasoningEntry("gpt-5-nano", 1754426384, "system"),
+	reasoningEntry("gpt-5.1", 1762905600, "system"),
+	reasoningEntry("gpt-5.1-mini", 1762905600, "system"),
+	reasoningEntry("gpt-5.2", 1765411200, "system"),
+	reasoningEntry("gpt-5.4", 1773705600, "system"),
+	reasoningEntry("gpt-5.4-mini", 1773705600, "system"),
 	reasoningEntry("o1", 1734375816, "system"),
 	reasoningEntry("o3", 1744225308, "system"),
 	reasoningEntry("o3-mini", 1737146383, "system"),
@@ -145,6 +152,17 @@ func lookupModel(id string) (*modelInfo, bool) {
 func isReasoningModel(id string) bool {
 	m, ok := lookupModel(id)
 	return ok && m.reasoning
+}
+
+// chatFamily is the reasoning-model family of a model the table knows, by
+// the one table kosmo and the fake share (chatmodels); a model the table
+// marks as reasoning counts as one whatever its name.
+func chatFamily(id string) chatmodels.Family {
+	f := chatmodels.Lookup(id)
+	if isReasoningModel(id) && !f.Reasoning {
+		f = chatmodels.Every
+	}
+	return f
 }
 
 // endpoint is an endpoint that takes a model.
