@@ -15,6 +15,7 @@ import (
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 	"github.com/spf13/cobra"
 
+	"github.com/kosmo-run/kosmo/luabridge"
 	"github.com/kosmo-run/kosmo/mcpgateway"
 )
 
@@ -31,6 +32,7 @@ type mcpOptions struct {
 	tools      string
 	httpAddr   string
 	tokenFile  string
+	allowRead  []string
 }
 
 func (a *app) newMCPCmd() *cobra.Command {
@@ -91,6 +93,7 @@ fails as a tool error of type credentials_error naming the account and the reaso
 	f.StringVar(&o.tools, "tools", string(mcpgateway.ToolsAll), "the tools offered: code (execute_lua and the doc tools), functions (one tool per function) or all")
 	f.StringVar(&o.httpAddr, "http", "", "serve Streamable HTTP on `ADDR` (host:port; at /mcp) instead of stdio")
 	f.StringVar(&o.tokenFile, "token-file", "", "read the HTTP access token from `FILE` (else KOSMO_MCP_TOKEN)")
+	f.StringArrayVar(&o.allowRead, "allow-read", nil, "let scripts read files below `DIR` with fs.read and fs.read_base64 (repeatable); scripts get no write grant over MCP")
 	cmd.AddCommand(serve)
 	return cmd
 }
@@ -120,7 +123,14 @@ func (a *app) serveMCP(ctx context.Context, o *mcpOptions) error {
 	if !o.allowWrite {
 		p.readOnly = true
 	}
-	host, cleanup, err := a.newHost(&p, true, nil)
+	readDirs, err := grantDirs("--allow-read", o.allowRead, a.env.WorkDir)
+	if err != nil {
+		return err
+	}
+	configure := func(vm *luabridge.Options) { // the gateway sets each call's limits
+		vm.Files.WorkDir, vm.Files.Read = a.env.WorkDir, readDirs
+	}
+	host, cleanup, err := a.newHost(&p, true, configure)
 	if err != nil {
 		return err
 	}

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -176,4 +177,41 @@ func TestMCPServeHTTPTokenRules(t *testing.T) {
 	_ = cs.Close()
 	assert.Equal(t, ExitOK, stop())
 	assert.NotContains(t, stderr.String(), "file-token-xyz")
+}
+
+// TestMCPServeAllowRead: --allow-read grants execute_lua scripts fs.read
+// below DIR, as kosmo run does; without it the read is refused.
+func TestMCPServeAllowRead(t *testing.T) {
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "note.txt"), []byte("granted"), 0o600))
+	call := func(args ...string) map[string]any {
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		defer cancel()
+		in := strings.Join([]string{
+			`{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}`,
+			`{"jsonrpc":"2.0","method":"notifications/initialized"}`,
+			fmt.Sprintf(`{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"execute_lua","arguments":{"code":%q}}}`,
+				fmt.Sprintf("return fs.read(%q)", filepath.Join(dir, "note.txt"))),
+		}, "\n") + "\n"
+		var out, errOut bytes.Buffer
+		code := Main(ctx, append([]string{"mcp", "serve", "--fake"}, args...), Env{Stdin: strings.NewReader(in), Stdout: &out, Stderr: &errOut,
+			Getenv: func(string) string { return "" }, HomeDir: t.TempDir(), WorkDir: t.TempDir()})
+		require.Equal(t, ExitOK, code, errOut.String())
+		sc := bufio.NewScanner(&out)
+		for sc.Scan() {
+			var m map[string]any
+			require.NoError(t, json.Unmarshal(sc.Bytes(), &m))
+			if m["id"] == 2.0 {
+				return m["result"].(map[string]any)
+			}
+		}
+		t.Fatalf("no answer: %s", out.String())
+		return nil
+	}
+	res := call("--allow-read", dir)
+	assert.NotEqual(t, true, res["isError"], "%v", res)
+	assert.Equal(t, []any{"granted"}, res["structuredContent"].(map[string]any)["result"])
+	res = call()
+	assert.Equal(t, true, res["isError"])
+	assert.Contains(t, fmt.Sprint(res["structuredContent"]), "--allow-read")
 }
