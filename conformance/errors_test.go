@@ -28,8 +28,11 @@ type errorCase struct {
 
 func errorCases() []errorCase {
 	return []errorCase{
-		{fn: "openai_chat_completion", name: "max_tokens on a reasoning model", status: http.StatusBadRequest,
-			args: args{"model": "o3", "messages": []any{map[string]any{"role": "user", "content": "Hi"}}, "max_tokens": 10}},
+		// kosmo sends max_tokens as max_completion_tokens to a reasoning
+		// model; a non-default temperature reaches it as written, and the
+		// API refuses it.
+		{fn: "openai_chat_completion", name: "temperature on a reasoning model", status: http.StatusBadRequest,
+			args: args{"model": "o3", "messages": []any{map[string]any{"role": "user", "content": "Hi"}}, "temperature": 0.2}},
 		{fn: "openai_chat_completion", name: "wrong key", status: http.StatusUnauthorized, key: "sk-wrong-key-000000000000000000",
 			args: args{"model": "gpt-4o", "messages": []any{map[string]any{"role": "user", "content": "Hi"}}}},
 		{fn: "openai_create_embedding", name: "unknown model", status: http.StatusNotFound,

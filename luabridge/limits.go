@@ -24,17 +24,19 @@ const (
 	// DefaultMaxSource is the largest script source, in bytes.
 	DefaultMaxSource = 1 << 20
 	// DefaultMaxNesting is the deepest nesting of blocks and expressions in
-	// a script, the same as Lua 5.1's limit of syntax levels.
+	// a script, counted as Lua 5.1 counts its syntax levels, and the same
+	// limit (LUAI_MAXCCALLS).
 	DefaultMaxNesting = 200
 	// DefaultMaxConstants is the most distinct constants (strings, numbers,
 	// names) in one function: gopher-lua's compiler is quadratic in them.
-	DefaultMaxConstants = 1 << 12
+	DefaultMaxConstants = 1 << 14
 	// DefaultMaxCallDepth is the deepest nesting of calls.
 	DefaultMaxCallDepth = 200
 	// DefaultMaxString is the longest string a library function builds.
 	DefaultMaxString = 256 << 20
 	// DefaultPatternSteps is the step budget of one pattern call, on top of
-	// luapattern.StepsPerByte for each byte of its subject.
+	// luapattern.StepsPerByte for each byte of its subject and n*n for a
+	// subject of n bytes.
 	DefaultPatternSteps = luapattern.DefaultSteps
 )
 
@@ -79,7 +81,8 @@ type Limits struct {
 	MaxString int
 	// PatternSteps is the step budget of one pattern call (find, match,
 	// gmatch, gsub) on top of luapattern.StepsPerByte per byte of the
-	// subject; negative means no budget (the context still stops it).
+	// subject and n*n for a subject of n bytes; negative means no budget
+	// (the context still stops it).
 	PatternSteps int64
 	// AbandonAfter, when positive, makes Run return this long after its
 	// context ended even if the script is still stuck in Go code; the VM is
@@ -108,8 +111,14 @@ func (l Limits) withDefaults() Limits {
 // guard is the sandbox's state of one VM: its limits, the read-only
 // library tables, the coroutine depth and the file grants.
 type guard struct {
-	lim       Limits
-	coDepth   int
+	lim     Limits
+	coDepth int
+	// resuming counts, per thread, the resumes it is in: those threads are
+	// "normal" coroutines, which cannot be resumed.
+	resuming map[*lua.LState]int
+	// noYields counts the Go functions calling Lua functions (a sort
+	// comparator) in the running coroutine: yield raises inside them.
+	noYields  int
 	abandoned atomic.Bool
 	// proxies maps each read-only library table to the table it shows.
 	proxies map[*lua.LTable]*lua.LTable
@@ -117,7 +126,7 @@ type guard struct {
 }
 
 func newGuard(opts Options) *guard {
-	return &guard{lim: opts.Limits.withDefaults(), proxies: map[*lua.LTable]*lua.LTable{}, files: newFileGrants(opts.Files)}
+	return &guard{lim: opts.Limits.withDefaults(), proxies: map[*lua.LTable]*lua.LTable{}, resuming: map[*lua.LState]int{}, files: newFileGrants(opts.Files)}
 }
 
 // stopped is the error of a script whose context ended.
@@ -249,21 +258,29 @@ func (g *guard) compile(ctx context.Context, name, src string) (*lua.FunctionPro
 // sourceError is a script the checker refuses.
 type sourceError struct{ msg string }
 
-// checker walks a parsed chunk before it is compiled: it bounds the nesting
-// (gopher-lua's compiler recurses on it, and overflows the Go stack, a fatal
-// error, around a million levels) and the constants of each function, and
-// splits chains of '..' so that each concatenation is an instruction of its
-// own (a single one would join all its operands in one allocation that the
-// memory limit cannot interrupt).
+// maxTreeDepth bounds the depth of a parsed chunk, whatever the syntax:
+// gopher-lua's compiler recurses on it (it overflows the Go stack, a fatal
+// error, around a million levels, and takes quadratic time on long elseif
+// chains). Lua 5.1 reads left-associative chains (a + a + …, elseif,
+// a:b():c()) without recursion and accepts any length of them.
+const maxTreeDepth = 5000
+
+// checker walks a parsed chunk before it is compiled: it bounds the syntax
+// levels as Lua 5.1 counts them (blocks, and expressions inside
+// expressions, but not the left operand of an operator or the object of a
+// call or index), the depth of the tree, and the constants of each
+// function; and it splits chains of '..' so that each concatenation is an
+// instruction of its own (a single one would join all its operands in one
+// allocation that the memory limit cannot interrupt).
 type checker struct {
-	name               string
-	maxDepth, maxKonst int
-	depth              int
-	konst              []map[string]struct{}
+	name                string
+	maxLevels, maxKonst int
+	depth, levels       int
+	konst               []map[string]struct{}
 }
 
-func checkChunk(name string, chunk []ast.Stmt, maxDepth, maxConstants int) (err error) {
-	c := &checker{name: name, maxDepth: maxDepth, maxKonst: maxConstants}
+func checkChunk(name string, chunk []ast.Stmt, maxLevels, maxConstants int) (err error) {
+	c := &checker{name: name, maxLevels: maxLevels, maxKonst: maxConstants}
 	defer func() {
 		if r := recover(); r != nil {
 			se, ok := r.(sourceError)
@@ -281,14 +298,27 @@ func (c *checker) fail(line int, format string, args ...any) {
 	panic(sourceError{fmt.Sprintf("%s:%d: %s", c.name, line, fmt.Sprintf(format, args...))})
 }
 
-func (c *checker) enter(line int) {
+// enter goes one level down the tree; level says whether Lua 5.1 counts it
+// as a syntax level.
+func (c *checker) enter(line int, level bool) {
 	c.depth++
-	if c.depth > c.maxDepth {
-		c.fail(line, "the script nests more than %d levels of blocks and expressions", c.maxDepth)
+	if c.depth > maxTreeDepth {
+		c.fail(line, "the script nests more than %d levels of blocks, expressions and chains", maxTreeDepth)
+	}
+	if level {
+		c.levels++
+		if c.levels > c.maxLevels {
+			c.fail(line, "the script nests more than %d levels of blocks and expressions", c.maxLevels)
+		}
 	}
 }
 
-func (c *checker) leave() { c.depth-- }
+func (c *checker) leave(level bool) {
+	c.depth--
+	if level {
+		c.levels--
+	}
+}
 
 func (c *checker) constant(line int, k string) {
 	m := c.konst[len(c.konst)-1]
@@ -308,11 +338,11 @@ func (c *checker) function(line int, stmts []ast.Stmt) {
 }
 
 func (c *checker) block(line int, stmts []ast.Stmt) {
-	c.enter(line)
+	c.enter(line, true)
 	for _, s := range stmts {
 		c.stmt(s)
 	}
-	c.leave()
+	c.leave(true)
 }
 
 func (c *checker) exprs(list []ast.Expr) {
@@ -339,8 +369,8 @@ func (c *checker) stmt(s ast.Stmt) {
 		c.block(x.Line(), x.Stmts)
 		c.expr(x.Condition)
 	case *ast.IfStmt:
-		// Each elseif is a level: the compiler recurses on them, in
-		// quadratic time (40,000 of them take minutes).
+		// Each elseif is a level of the tree (the compiler recurses on
+		// them) but no syntax level of Lua 5.1.
 		depth := c.depth
 		for {
 			c.expr(x.Condition)
@@ -350,7 +380,7 @@ func (c *checker) stmt(s ast.Stmt) {
 				c.block(x.Line(), x.Else)
 				break
 			}
-			c.enter(next.Line())
+			c.enter(next.Line(), false)
 			x = next
 		}
 		c.depth = depth
@@ -386,10 +416,17 @@ func elseIf(x *ast.IfStmt) (*ast.IfStmt, bool) {
 	return next, ok
 }
 
-func (c *checker) expr(e ast.Expr) {
+// expr checks an expression that is a syntax level of its own.
+func (c *checker) expr(e ast.Expr) { c.node(e, true) }
+
+// chained checks an expression read in a loop by Lua 5.1: the left
+// operand of an operator, the object of a call or an index.
+func (c *checker) chained(e ast.Expr) { c.node(e, false) }
+
+func (c *checker) node(e ast.Expr, level bool) {
 	line := e.Line()
-	c.enter(line)
-	defer c.leave()
+	c.enter(line, level)
+	defer c.leave(level)
 	switch x := e.(type) {
 	case *ast.NumberExpr:
 		c.constant(line, "n"+x.Value)
@@ -398,7 +435,7 @@ func (c *checker) expr(e ast.Expr) {
 	case *ast.IdentExpr:
 		c.constant(line, "s"+x.Value)
 	case *ast.AttrGetExpr:
-		c.expr(x.Object)
+		c.chained(x.Object)
 		c.expr(x.Key)
 	case *ast.TableExpr:
 		for _, f := range x.Fields {
@@ -409,28 +446,28 @@ func (c *checker) expr(e ast.Expr) {
 		}
 	case *ast.FuncCallExpr:
 		if x.Func != nil {
-			c.expr(x.Func)
+			c.chained(x.Func)
 		}
 		if x.Receiver != nil {
-			c.expr(x.Receiver)
+			c.chained(x.Receiver)
 			c.constant(line, "s"+x.Method)
 		}
 		c.exprs(x.Args)
 	case *ast.LogicalOpExpr:
-		c.expr(x.Lhs)
+		c.chained(x.Lhs)
 		c.expr(x.Rhs)
 	case *ast.RelationalOpExpr:
-		c.expr(x.Lhs)
+		c.chained(x.Lhs)
 		c.expr(x.Rhs)
 	case *ast.ArithmeticOpExpr:
-		c.expr(x.Lhs)
+		c.chained(x.Lhs)
 		c.expr(x.Rhs)
 	case *ast.StringConcatOpExpr:
-		c.expr(x.Lhs)
+		// Right-associative: Lua 5.1 recurses on each operand.
+		c.chained(x.Lhs)
 		c.expr(x.Rhs)
 		if rhs, ok := x.Rhs.(*ast.StringConcatOpExpr); ok {
 			x.Rhs = alone(rhs)
-			c.constant(line, "n1")
 		}
 	case *ast.UnaryMinusOpExpr:
 		c.expr(x.Expr)
@@ -443,18 +480,20 @@ func (c *checker) expr(e ast.Expr) {
 	}
 }
 
-// alone returns ({e})[1]: the value of e, compiled apart from the
-// concatenation around it. Operands are still evaluated left to right and
-// joined right to left, as one Lua 5.1 concatenation would.
+// alone returns (e or nil): the value of e, compiled apart from the
+// concatenation around it, in the register of its own value (a wrapper
+// that needs a register of its own would halve the operands a chain can
+// have). Operands are still evaluated left to right and joined right to
+// left, as one Lua 5.1 concatenation would; the one difference is a
+// __concat metamethod that returns false, which becomes nil.
 func alone(e ast.Expr) ast.Expr {
-	tbl := &ast.TableExpr{Fields: []*ast.Field{{Value: e}}}
-	one := &ast.NumberExpr{Value: "1"}
-	idx := &ast.AttrGetExpr{Object: tbl, Key: one}
-	for _, n := range []ast.PositionHolder{tbl, one, idx} {
+	none := &ast.NilExpr{}
+	or := &ast.LogicalOpExpr{Operator: "or", Lhs: e, Rhs: none}
+	for _, n := range []ast.PositionHolder{none, or} {
 		n.SetLine(e.Line())
 		n.SetLastLine(e.LastLine())
 	}
-	return idx
+	return or
 }
 
 // tooLong is the error of a library function asked to build a string
@@ -515,79 +554,6 @@ func (g *guard) concat(L *lua.LState) int {
 	}
 	L.Push(lua.LString(strings.Join(parts, sep)))
 	return 1
-}
-
-// format is string.format with a bound on the result, estimated from the
-// format and its arguments before anything is built.
-func (g *guard) format(orig lua.LGFunction) lua.LGFunction {
-	return func(L *lua.LState) int {
-		f := L.CheckString(1)
-		args := make([]int, 0, L.GetTop())
-		longest := 0
-		for i := 2; i <= L.GetTop(); i++ {
-			n := 64
-			if s, ok := L.Get(i).(lua.LString); ok {
-				n = 6*len(s) + 2 // %q may escape each byte
-			}
-			args = append(args, n)
-			longest = max(longest, n)
-		}
-		if size := formatSize(f, args, longest); size > float64(g.lim.MaxString) {
-			g.tooLong(L, "string.format", size)
-		}
-		return orig(L)
-	}
-}
-
-// formatSize bounds the length of fmt.Sprintf(f, args...) where args are
-// the bounds of the arguments' lengths: each directive writes at most its
-// width or precision (each capped at 10^6 by package fmt) plus its
-// argument and the 400 bytes of the longest number.
-func formatSize(f string, args []int, longest int) float64 {
-	size := float64(len(f))
-	next := 0
-	indexed := strings.Contains(f, "[")
-	for i := 0; i < len(f); i++ {
-		if f[i] != '%' {
-			continue
-		}
-		i++
-		if i < len(f) && f[i] == '%' {
-			continue
-		}
-		num, widest := 0, 0
-		for ; i < len(f) && strings.IndexByte("+-# 0123456789.[]*", f[i]) >= 0; i++ {
-			if c := f[i]; c >= '0' && c <= '9' {
-				num = min(num*10+int(c-'0'), 1_000_000)
-				widest = max(widest, num)
-			} else {
-				num = 0
-			}
-		}
-		arg := 0
-		switch {
-		case indexed:
-			arg = longest
-		case next < len(args):
-			arg = args[next]
-		}
-		next++
-		size += float64(widest + arg + 400)
-	}
-	return size
-}
-
-// date is os.date with a bound on the result: a directive writes at most
-// 24 bytes.
-func (g *guard) date(orig lua.LGFunction) lua.LGFunction {
-	return func(L *lua.LState) int {
-		if L.GetTop() >= 1 {
-			if f := L.CheckString(1); 12*float64(len(f)) > float64(g.lim.MaxString) {
-				g.tooLong(L, "os.date", 12*float64(len(f)))
-			}
-		}
-		return orig(L)
-	}
 }
 
 // sorter sorts the values of a table with Lua's '<' or a comparator,

@@ -35,8 +35,16 @@ var libraries = []struct {
 // osAllowed are the os functions a script keeps.
 var osAllowed = []string{"time", "clock", "date"}
 
-// readOnly are the library tables that seal makes read-only.
-var readOnly = []string{"string", "table", "math", "os", "coroutine", "json", "base64", "fs", "stdin"}
+// standardLibraries are Lua's library tables a script gets. They are the
+// script's own, as in Lua 5.1: each VM has its tables, and no host function
+// looks anything up in them, so a script that changes them (string.trim =
+// …, table.unpack = table.unpack or unpack) changes only what it runs
+// itself.
+var standardLibraries = []string{"string", "table", "math", "os", "coroutine"}
+
+// readOnly are kosmo's own library tables, which seal makes read-only: they
+// are the host's API (and fs and stdin its grants), not Lua's.
+var readOnly = []string{"json", "base64", "fs", "stdin"}
 
 // Why a script lacks what a standard Lua has, and what to do instead.
 const (
@@ -195,29 +203,31 @@ func (vm *VM) openSandbox() {
 		for _, name := range osAllowed {
 			safeOS.RawSetString(name, osLib.RawGetString(name))
 		}
-		if date, ok := osLib.RawGetString("date").(*lua.LFunction); ok {
-			safeOS.RawSetString("date", L.NewFunction(g.date(date.GFunction)))
-		}
+		safeOS.RawSetString("date", L.NewFunction(g.date))
 	}
 	globals.RawSetString("os", safeOS)
 
 	str := globals.RawGetString("string").(*lua.LTable)
-	// The string metatable is set apart by seal; string.dump only raises.
+	// The string metatable is set by seal; string.dump only raises.
 	for _, name := range []string{"__index", "__metatable", "dump"} {
 		str.RawSetString(name, lua.LNil)
 	}
 	patterns := luapattern.Library{Steps: g.lim.PatternSteps, MaxResult: g.lim.MaxString}
 	for name, fn := range patterns.Functions() {
+		if name == "gsub" {
+			// A replacement function is called from Go: it cannot yield.
+			fn = g.noYield(fn)
+		}
 		str.RawSetString(name, L.NewFunction(fn))
 	}
 	str.RawSetString("gfind", str.RawGetString("gmatch"))
 	str.RawSetString("rep", L.NewFunction(g.rep))
-	if format, ok := str.RawGetString("format").(*lua.LFunction); ok {
-		str.RawSetString("format", L.NewFunction(g.format(format.GFunction)))
-	}
+	str.RawSetString("format", L.NewFunction(g.format))
 	tbl := globals.RawGetString("table").(*lua.LTable)
 	tbl.RawSetString("concat", L.NewFunction(g.concat))
-	tbl.RawSetString("sort", L.NewFunction(g.sortTable))
+	tbl.RawSetString("sort", L.NewFunction(g.noYield(g.sortTable)))
+	globals.RawSetString("tonumber", L.NewFunction(tonumber))
+	globals.RawSetString("error", L.NewFunction(luaError))
 
 	co := globals.RawGetString("coroutine").(*lua.LTable)
 	create, _ := co.RawGetString("create").(*lua.LFunction)
@@ -227,16 +237,19 @@ func (vm *VM) openSandbox() {
 		co.RawSetString("resume", L.NewFunction(bounded))
 		co.RawSetString("wrap", L.NewFunction(g.wrap(create, bounded)))
 	}
+	if yield, ok := co.RawGetString("yield").(*lua.LFunction); ok {
+		co.RawSetString("yield", L.NewFunction(g.yield(yield.GFunction)))
+	}
 	vm.openFS()
 	vm.openRefusals()
 }
 
 // seal runs once the VM's globals are all set. Every Go function in the
-// globals and in the library tables checks the context on entry; the
-// library tables become read-only (pairs, next and rawget still see
-// through them); the string metatable is a table of its own that no script
-// can reach; setmetatable takes tables only, as in Lua 5.1; the error
-// tables' metatable is protected.
+// globals and in the library tables checks the context on entry; kosmo's
+// own library tables become read-only (pairs, next and rawget still see
+// through them); the string metatable is {__index = string}, as in Lua
+// 5.1 (each VM has its own); setmetatable takes tables only, as in Lua
+// 5.1; the error tables' metatable is protected.
 func (vm *VM) seal() {
 	L := vm.L
 	g := vm.g
@@ -270,6 +283,11 @@ func (vm *VM) seal() {
 		}
 	}
 	wrapAll("", globals)
+	for _, name := range standardLibraries {
+		if lib, ok := globals.RawGetString(name).(*lua.LTable); ok {
+			wrapAll(name+".", lib)
+		}
+	}
 	for _, name := range readOnly {
 		lib, ok := globals.RawGetString(name).(*lua.LTable)
 		if !ok {
@@ -278,10 +296,9 @@ func (vm *VM) seal() {
 		wrapAll(name+".", lib)
 		globals.RawSetString(name, g.readOnly(L, name, lib))
 	}
-	if str, ok := g.library(globals.RawGetString("string")); ok {
+	if str, ok := globals.RawGetString("string").(*lua.LTable); ok {
 		mt := L.NewTable()
 		mt.RawSetString("__index", str)
-		mt.RawSetString("__metatable", lua.LFalse)
 		L.SetMetatable(lua.LString(""), mt)
 	}
 	if vm.errMT != nil {
@@ -404,15 +421,42 @@ func setmetatable(orig lua.LGFunction) lua.LGFunction {
 
 // resume is coroutine.resume bounded in depth and bound to the context of
 // the resuming code: a coroutine created in an earlier run obeys this one.
+// As in Lua 5.1, a coroutine that is not suspended is not resumed: resume
+// returns false and "cannot resume <status> coroutine" (gopher-lua would
+// resume a coroutine that is itself resuming another one).
 func (g *guard) resume(orig lua.LGFunction) lua.LGFunction {
 	return func(L *lua.LState) int {
 		checkContext(L)
 		th := L.CheckThread(1)
-		if ctx := L.Context(); ctx != nil && th != L {
+		status := ""
+		switch {
+		case th.Dead:
+			status = "dead"
+		case th == L || L.G.CurrentThread == th:
+			status = "running"
+		case g.resuming[th] > 0 || L.G.MainThread == th:
+			status = "normal"
+		}
+		if status != "" {
+			L.Push(lua.LFalse)
+			L.Push(lua.LString("cannot resume " + status + " coroutine"))
+			return 2
+		}
+		if ctx := L.Context(); ctx != nil {
 			th.SetContext(ctx)
 		}
 		g.coDepth++
-		defer func() { g.coDepth-- }()
+		g.resuming[L]++
+		// Inside the coroutine, yields go to this resume.
+		noYield := g.noYields
+		g.noYields = 0
+		defer func() {
+			g.coDepth--
+			if g.resuming[L]--; g.resuming[L] == 0 {
+				delete(g.resuming, L)
+			}
+			g.noYields = noYield
+		}()
 		if g.coDepth > maxCoroutineDepth {
 			L.RaiseError("coroutines are nested more than %d deep", maxCoroutineDepth)
 		}
@@ -420,8 +464,31 @@ func (g *guard) resume(orig lua.LGFunction) lua.LGFunction {
 	}
 }
 
+// yield is coroutine.yield refused where Lua 5.1 refuses it: in a function
+// that Go code called (a table.sort comparator, a string.gsub replacement),
+// which cannot be suspended.
+func (g *guard) yield(orig lua.LGFunction) lua.LGFunction {
+	return func(L *lua.LState) int {
+		if g.noYields > 0 {
+			L.Error(lua.LString("attempt to yield across metamethod/C-call boundary"), 0)
+		}
+		return orig(L)
+	}
+}
+
+// noYield marks the Lua functions fn calls as called from Go, where yield
+// raises.
+func (g *guard) noYield(fn lua.LGFunction) lua.LGFunction {
+	return func(L *lua.LState) int {
+		g.noYields++
+		defer func() { g.noYields-- }()
+		return fn(L)
+	}
+}
+
 // wrap is coroutine.wrap on top of create and the bounded resume: errors
-// propagate, as in Lua.
+// propagate, as in Lua, a message with the position of the code that
+// called the wrapped function in front.
 func (g *guard) wrap(create *lua.LFunction, resume lua.LGFunction) lua.LGFunction {
 	return func(L *lua.LState) int {
 		L.CheckFunction(1)
@@ -435,7 +502,13 @@ func (g *guard) wrap(create *lua.LFunction, resume lua.LGFunction) lua.LGFunctio
 			n := resume(L)
 			first := L.GetTop() - n + 1
 			if L.Get(first) == lua.LFalse {
-				L.Error(L.Get(first+1), 0)
+				msg := L.Get(first + 1)
+				if s, ok := msg.(lua.LString); ok {
+					msg = lua.LString(whereAt(L, 1) + string(s))
+				} else if n, ok := msg.(lua.LNumber); ok {
+					msg = lua.LString(whereAt(L, 1) + numberString(float64(n)))
+				}
+				L.Error(msg, 0)
 			}
 			L.Remove(first)
 			return n - 1

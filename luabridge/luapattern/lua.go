@@ -12,8 +12,11 @@ import (
 const DefaultSteps = 10_000_000
 
 // StepsPerByte is the budget a call gets for each byte of its subject, on
-// top of Library.Steps: a pattern that needs more than about a thousand
-// steps per byte is backtracking catastrophically.
+// top of Library.Steps and of a step per pair of bytes of the subject: an
+// unanchored search that fails ("(.-)b" on text without a b) tries each
+// start and may scan to the end from each, which is quadratic in the
+// subject, as in Lua 5.1; a pattern that needs more than that is
+// backtracking catastrophically.
 const StepsPerByte = 1000
 
 // specials are the characters that make a pattern more than plain text.
@@ -25,7 +28,8 @@ const specials = "^$*+?.([%-"
 // longer than MaxResult.
 type Library struct {
 	// Steps is the step budget of one call, plus StepsPerByte for each byte
-	// of the subject; 0 means DefaultSteps.
+	// of the subject and n*n for a subject of n bytes; 0 means
+	// DefaultSteps.
 	Steps int64
 	// MaxResult is the longest string gsub may return, in bytes; 0 means no
 	// limit.
@@ -50,7 +54,7 @@ func (lib Library) budget(L *lua.LState, n int) Budget {
 		steps = DefaultSteps
 	}
 	if steps > 0 {
-		steps += StepsPerByte * int64(n)
+		steps += StepsPerByte*int64(n) + int64(n)*int64(n)
 	}
 	return Budget{Steps: steps, Check: func() error {
 		if ctx := L.Context(); ctx != nil && ctx.Err() != nil {

@@ -1,6 +1,7 @@
 -- class: go-work
 -- isolate: yes
--- tries: `string.format` with 1,000 directives of width 10^6 (1 GB)
+-- tries: `string.format` with 20 `%q` of a 16 MiB string of quotes (640 MB)
 -- want: error
 -- text: string.format: the result would be
-return string.format(string.rep("%1000000d", 1000), 1)
+local s = string.rep('"', 16 * 2^20)
+return string.format(string.rep("%q", 20), s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s)
