@@ -45,3 +45,5 @@ tool (
 	github.com/yuin/gopher-lua/cmd/glua
 	golang.org/x/perf/cmd/benchstat
 )
+
+replace github.com/yuin/gopher-lua => ../third_party/gopher-lua
