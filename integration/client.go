@@ -102,6 +102,9 @@ type SendOptions struct {
 	// Idempotent requests are retried after any retryable failure; others
 	// only when the server cannot have acted on them (see Retryable).
 	Idempotent bool
+	// Stream, when set, reads a successful answer's body as it arrives
+	// (Request.Stream).
+	Stream func(io.Reader) error
 }
 
 // Send performs req (whose body is body), retrying by the policy. A response
@@ -113,7 +116,7 @@ func (c *Client) Send(ctx context.Context, req *http.Request, body []byte, opts 
 		retries = *opts.MaxRetries
 	}
 	for attempt := 1; ; attempt++ {
-		resp, sent, err := c.attempt(ctx, req, body, opts.Timeout)
+		resp, sent, err := c.attempt(ctx, req, body, opts.Timeout, opts.Stream)
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
@@ -184,7 +187,7 @@ func (c *Client) sleep(ctx context.Context, d time.Duration) error {
 // reports whether the request's headers were written: the transport calls
 // WroteHeaders from its own goroutine, which may still run when Do has
 // returned, hence the atomic.
-func (c *Client) attempt(ctx context.Context, req *http.Request, body []byte, timeout time.Duration) (*Response, bool, error) {
+func (c *Client) attempt(ctx context.Context, req *http.Request, body []byte, timeout time.Duration, stream func(io.Reader) error) (*Response, bool, error) {
 	if timeout <= 0 {
 		timeout = c.AttemptTimeout
 	}
@@ -194,7 +197,7 @@ func (c *Client) attempt(ctx context.Context, req *http.Request, body []byte, ti
 	actx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	var wrote atomic.Bool
-	resp, err := c.roundTrip(actx, req, body, &wrote)
+	resp, err := c.roundTrip(actx, req, body, &wrote, stream)
 	if err != nil && ctx.Err() == nil && errors.Is(actx.Err(), context.DeadlineExceeded) {
 		err = &attemptTimeoutError{timeout: timeout, err: err}
 	}
@@ -213,7 +216,7 @@ func (e *attemptTimeoutError) Error() string {
 func (e *attemptTimeoutError) Unwrap() error { return e.err }
 
 // roundTrip does the HTTP exchange of one attempt under actx.
-func (c *Client) roundTrip(actx context.Context, req *http.Request, body []byte, wrote *atomic.Bool) (*Response, error) {
+func (c *Client) roundTrip(actx context.Context, req *http.Request, body []byte, wrote *atomic.Bool, stream func(io.Reader) error) (*Response, error) {
 	trace := &httptrace.ClientTrace{WroteHeaders: func() { wrote.Store(true) }}
 	r := req.Clone(httptrace.WithClientTrace(actx, trace))
 	if body != nil {
@@ -234,6 +237,9 @@ func (c *Client) roundTrip(actx context.Context, req *http.Request, body []byte,
 	}
 	wrote.Store(true) // an answer came, so the request was sent
 	defer hr.Body.Close()
+	if stream != nil && hr.StatusCode < 300 {
+		return streamBody(hr, stream)
+	}
 	limit := c.MaxResponseBytes
 	if limit <= 0 {
 		limit = DefaultMaxResponseBytes
@@ -263,7 +269,8 @@ func (c *Client) roundTrip(actx context.Context, req *http.Request, body []byte,
 func Retryable(resp *Response, err error, sent, idempotent bool) bool {
 	if err != nil {
 		var tooLarge *ResponseTooLargeError
-		if errors.Is(err, context.Canceled) || errors.As(err, &tooLarge) {
+		var stopped *StreamStopped
+		if errors.Is(err, context.Canceled) || errors.As(err, &tooLarge) || errors.As(err, &stopped) {
 			return false
 		}
 		return idempotent || !sent

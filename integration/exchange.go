@@ -55,6 +55,7 @@ type Exchange struct {
 	planned  []map[string]any
 	writes   []map[string]any
 	notes    []string
+	chunks   ChunkFunc
 }
 
 // Note records what the call did on the script's behalf that the script
@@ -114,12 +115,16 @@ func (x *Exchange) Send(ctx context.Context, req *Request) (*Response, error) {
 	if x.in.Authorize != nil {
 		x.in.Authorize(hreq.Header, x.acct)
 	}
-	opts := SendOptions{MaxRetries: x.acct.MaxRetries, Timeout: x.acct.Timeout, Idempotent: idempotent}
+	opts := SendOptions{MaxRetries: x.acct.MaxRetries, Timeout: x.acct.Timeout, Idempotent: idempotent, Stream: req.Stream}
 	resp, err := x.client.Send(ctx, hreq, plan.Body, opts)
 	if err != nil {
 		info.Attempts = Attempts(err)
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
+		}
+		if stopped := (*StreamStopped)(nil); errors.As(err, &stopped) {
+			info.Status = stopped.Status
+			return nil, stopped.Err
 		}
 		var tooLarge *ResponseTooLargeError
 		if errors.As(err, &tooLarge) {

@@ -73,6 +73,9 @@ type Caller struct {
 	// functions fail with a clear error.
 	Store  store.Store
 	Policy Policy
+	// OnChunk receives each chunk of a streamed answer as it arrives, on
+	// the goroutine that called Call (see Exchange.Deliver); nil drops them.
+	OnChunk ChunkFunc
 }
 
 // Call checks the policy and calls fn with validated args through acct. A
@@ -89,7 +92,7 @@ func (c *Caller) Call(ctx context.Context, in *Integration, fn *Function, acct *
 	if err := c.Policy.Check(fn, acct); err != nil {
 		return nil, info, err
 	}
-	x := &Exchange{client: c.Client, in: in, fn: fn, acct: acct, store: c.Store, dryRun: c.Policy.Intercepts(fn), args: args}
+	x := &Exchange{client: c.Client, in: in, fn: fn, acct: acct, store: c.Store, dryRun: c.Policy.Intercepts(fn), args: args, chunks: c.OnChunk}
 	if acct.KeyError != "" && !x.dryRun {
 		// A call that would be sent needs the key; a dry run's write
 		// sends nothing and goes on without it.

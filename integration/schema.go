@@ -2,6 +2,7 @@ package integration
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"net/url"
 )
@@ -119,6 +120,10 @@ type Function struct {
 	// accepted and validated by it, and the documented Params are checked
 	// by it too. Unknown keys stay refused.
 	Spec *SpecSchema
+	// OnChunk, when set, names the parameter in which a script passes a
+	// function to receive each chunk of a streamed answer (Caller.OnChunk).
+	// It is taken out of the arguments before validation and never sent.
+	OnChunk string
 }
 
 // Idempotent reports whether a retry after an ambiguous failure is safe:
@@ -236,6 +241,9 @@ type Request struct {
 	Header      http.Header
 	ContentType string
 	Body        []byte
+	// Stream, when set, reads a successful answer's body as it arrives
+	// instead of the body being read whole (see StreamStopped).
+	Stream func(body io.Reader) error
 }
 
 // Response is a complete HTTP response with its body read.

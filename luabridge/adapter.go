@@ -15,7 +15,10 @@ import (
 // validates it, applies the policy, invokes the call and pushes the result.
 func (vm *VM) adapter(in *integration.Integration, fn *integration.Function, account string) lua.LGFunction {
 	return func(L *lua.LState) int {
+		cb, restore := vm.takeCallback(L, fn)
+		defer restore()
 		args := vm.checkArgs(L, in, fn, account)
+		vm.checkCallback(fn, cb, args, account)
 		acct := vm.account(in, fn, account)
 		valid, err := fn.Validate(args)
 		if err != nil && !vm.opts.SkipValidation {
@@ -32,12 +35,13 @@ func (vm *VM) adapter(in *integration.Integration, fn *integration.Function, acc
 		if vm.opts.OnCallStart != nil && policy.Check(fn, acct) == nil && !policy.Intercepts(fn) {
 			vm.opts.OnCallStart(fn.Name, acct.Name)
 		}
-		caller := integration.Caller{Client: vm.client, Store: vm.opts.Store, Policy: policy}
+		caller := integration.Caller{Client: vm.client, Store: vm.opts.Store, Policy: policy, OnChunk: vm.chunkFunc(L, cb)}
 		res, info, err := caller.Call(ctx, in, fn, acct, valid)
 		if vm.opts.OnCall != nil {
 			vm.opts.OnCall(CallRecord{CallInfo: info, Err: err})
 		}
 		if err != nil {
+			vm.raiseCallback(L, err)
 			vm.raiseError(err, fn.Name, acct.Name)
 		}
 		v, err := vm.resultToLua(res)

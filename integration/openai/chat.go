@@ -33,8 +33,10 @@ func chatMessageContent() in.Param {
 func checkChat(args in.Args) []in.Problem {
 	var problems []in.Problem
 	if args["stream"] == true {
-		problems = append(problems, in.Problem{Path: "stream", Message: "a streamed answer cannot be returned to a script yet: " +
-			"leave stream out, and the call returns the whole completion"})
+		if n, ok := args["n"].(float64); ok && n > 1 {
+			problems = append(problems, in.Problem{Path: "n", Message: "one choice per streamed completion: chunks of several choices " +
+				"would interleave in " + onChunk + "; leave n out (or 1) with stream = true, or leave stream out to get n choices"})
+		}
 	}
 	tools, _ := args["tools"].([]any)
 	for i, t := range tools {
@@ -143,5 +145,8 @@ func chatBody(ctx context.Context, x *in.Exchange, args in.Args) in.Args {
 
 // runChat sends a chat completion, its body shaped for the model.
 func runChat(ctx context.Context, x *in.Exchange, args in.Args) (*in.Result, error) {
+	if args["stream"] == true && !x.DryRun() {
+		return runChatStream(ctx, x, chatBody(ctx, x, args))
+	}
 	return x.Standard(ctx, chatBody(ctx, x, args))
 }

@@ -92,8 +92,8 @@ func TestChatRefusesBySpec(t *testing.T) {
 			"parameter 'tools[1].function': required object is missing"},
 		{"tool_choice", chatArgs(map[string]any{"tool_choice": "requried"}),
 			`parameter 'tool_choice': expected one of "none", "auto", "required", got "requried"; did you mean "required"?`},
-		{"stream is refused until a script can take chunks", chatArgs(map[string]any{"stream": true}),
-			"parameter 'stream': a streamed answer cannot be returned to a script yet"},
+		{"n with stream: the choices would interleave", chatArgs(map[string]any{"stream": true, "n": 3.0}),
+			"parameter 'n': one choice per streamed completion"},
 		{"a seed parameter still checked first", chatArgs(map[string]any{"temperature": 3.0}),
 			"parameter 'temperature': number between 0 and 2 expected, got 3"},
 	}

@@ -53,7 +53,11 @@ func (h *Handler) chatCompletions(w http.ResponseWriter, r *http.Request) error 
 	}
 	resp := buildChatCompletion(req, h.cfg.now().Unix())
 	if req.stream {
-		streamChat(w, req, resp)
+		var fault *StreamFault
+		if f, ok := h.streams.take(req.model); ok {
+			fault = &f
+		}
+		streamChat(r.Context(), w, req, resp, fault)
 		return nil
 	}
 	writeJSON(w, http.StatusOK, resp)

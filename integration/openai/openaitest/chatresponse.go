@@ -36,7 +36,6 @@ type chatMessage struct {
 }
 
 type toolCall struct {
-	Index    *int          `json:"index,omitempty"` // streaming deltas only
 	ID       string        `json:"id"`
 	Type     string        `json:"type"`
 	Function *toolFunction `json:"function,omitempty"`

@@ -22,6 +22,8 @@ type Handler struct {
 
 	log    requestLog
 	faults faultList
+	// streams are the faults of streamed chat completions.
+	streams streamFaults
 
 	mu    sync.Mutex // guards state
 	state state
