@@ -67,6 +67,13 @@ func (e *usageError) Unwrap() error { return e.err }
 // pass them) through the same validation, policy and client as a script.
 // account "" is the default account.
 func (h *Host) Call(ctx context.Context, function, account string, args map[string]any) (*CallResult, error) {
+	return h.CallStream(ctx, function, account, args, nil)
+}
+
+// CallStream is Call with onChunk receiving each chunk of a streamed
+// answer as it arrives (a function with Function.OnChunk, called with
+// stream = true); onChunk's error stops the call and is returned.
+func (h *Host) CallStream(ctx context.Context, function, account string, args map[string]any, onChunk integration.ChunkFunc) (*CallResult, error) {
 	start := time.Now()
 	in, fn, err := h.Function(function)
 	if err != nil {
@@ -85,7 +92,7 @@ func (h *Host) Call(ctx context.Context, function, account string, args map[stri
 	if h.opts.OnCallStart != nil && policy.Check(fn, acct) == nil && !policy.Intercepts(fn) {
 		h.opts.OnCallStart(fn.Name, acct.Name)
 	}
-	caller := integration.Caller{Client: h.opts.Client, Store: h.store, Policy: policy}
+	caller := integration.Caller{Client: h.opts.Client, Store: h.store, Policy: policy, OnChunk: onChunk}
 	out, info, err := caller.Call(ctx, in, fn, acct, valid)
 	res.Call = Call{CallInfo: info, Err: err}
 	if h.opts.OnCall != nil {

@@ -24,6 +24,7 @@ type callOptions struct {
 	typed    []string
 	input    string
 	asJSON   bool
+	stream   bool
 	timeout  *timeoutFlag
 }
 
@@ -43,13 +44,17 @@ input (when it is not a terminal) or from --input is read first and the flags ar
 of it: a flag wins over the same key of the object. Arguments are validated exactly as from
 Lua; the response is printed as JSON (indented on a terminal), or with --json as an envelope
 {function, account, operation, ok, data, error, duration_ms}. --timeout bounds the whole call,
-retries and their waits included (exit code 5).`,
+retries and their waits included (exit code 5).
+
+--stream (openai_chat_completion) sends stream = true and prints the answer's text on standard
+error as it arrives, then the whole completion on standard output as usual.`,
 		Example: `  kosmo call openai.openai_list_models --fake
   kosmo call openai.chat_completion -f model=gpt-4o-mini -f 'messages[1].role=user' -f 'messages[1].content=Hello'
   kosmo call openai.openai_transcribe_audio -f model=whisper-1 -f filename=a.wav -F file_content=@a.wav:base64
   echo '{"model":"text-embedding-3-small","input":"hi"}' | kosmo call openai.openai_create_embedding
   kosmo call openai.chat_completion --input request.json -F temperature=0.2   # the file's object, temperature replaced
-  kosmo call --account work --json --timeout 30s openai.openai_list_files`,
+  kosmo call --account work --json --timeout 30s openai.openai_list_files
+  kosmo call openai.chat_completion --stream -f model=gpt-5-mini -f 'messages[1].role=user' -f 'messages[1].content=Hello'`,
 		Args: argsUsage(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.function = args[0]
@@ -62,6 +67,7 @@ retries and their waits included (exit code 5).`,
 	f.StringArrayVarP(&opts.typed, "typed-field", "F", nil, "typed argument key=value (repeatable)")
 	f.StringVar(&opts.input, "input", "", "read a JSON object of arguments from FILE (- for standard input); -f and -F are set on top of it")
 	f.BoolVar(&opts.asJSON, "json", false, "print an envelope {function, account, operation, ok, data, error, duration_ms}")
+	f.BoolVar(&opts.stream, "stream", false, "stream the answer (stream = true), printing its text on standard error as it arrives")
 	opts.timeout = addTimeoutFlag(cmd, DefaultTimeout, "the whole call, retries and their waits included")
 	return cmd
 }
@@ -84,12 +90,20 @@ func (a *app) call(ctx context.Context, opts *callOptions) error {
 	if err != nil {
 		return opts.timeout.explain(ctx, err, "reading the arguments")
 	}
+	opts.quiet = opts.quiet || opts.stream // the streamed text shows the progress
 	host, cleanup, err := a.newHost(&opts.policyFlags, false, nil)
 	if err != nil {
 		return err
 	}
 	defer cleanup()
-	res, err := host.Call(ctx, opts.function, "", args)
+	var printer *deltaPrinter
+	if opts.stream {
+		if printer, err = a.streamArgs(host, opts.function, args); err != nil {
+			return err
+		}
+	}
+	res, err := host.CallStream(ctx, opts.function, "", args, printer.chunk())
+	printer.end()
 	_, fn, ferr := host.Function(opts.function)
 	if fn != nil {
 		err = opts.timeout.explain(ctx, err, fn.Name)
