@@ -242,3 +242,29 @@ func TestStreamBadInput(t *testing.T) {
 		})
 	}
 }
+
+// TestDocsTeachStreaming: a script that searches the docs for streaming or
+// max_completion_tokens finds the chat page, and the page tells how to
+// stream, which models reason and which are shut down; the full reference
+// still begins with the documented one.
+func TestDocsTeachStreaming(t *testing.T) {
+	host, _ := fakeHost(t, kosmo.Options{})
+	res, err := host.Run(context.Background(), "docs.lua", `
+		local out = {}
+		for _, q in ipairs({ "stream", "max_completion_tokens", "on_chunk" }) do
+			table.insert(out, lua_search_docs(q)[1].page)
+		end
+		local page = lua_read_doc(out[1])
+		local full = lua_read_doc("integrations.openai")
+		return out, page:find("on_chunk = function(chunk)", 1, true) ~= nil,
+			page:find("| `+"`gpt-4-turbo` | 2026-10-23 | shut down |"+`", 1, true) ~= nil,
+			page:find("| `+"`gpt-4o` | 2027-01-14 | scheduled |"+`", 1, true) ~= nil,
+			page:find("max_completion_tokens", 1, true) ~= nil,
+			full:find("**Streaming.**", 1, true) ~= nil, full:sub(1, 32)`)
+	require.NoError(t, err)
+	v := res.Values
+	for _, p := range v[0].([]any) {
+		assert.Equal(t, "integrations.openai.openai_chat_completion", p)
+	}
+	assert.Equal(t, []any{true, true, true, true, true, "# OpenAI — Lua API Reference\n\n"}, v[1:])
+}

@@ -43,6 +43,9 @@ func writeIntegrationTypes(b *strings.Builder, in *integration.Integration, acco
 			p := &fn.Params[i]
 			writeField(b, p.Name+optional(p), luaType(cls, p), p.Description)
 		}
+		if fn.OnChunk != "" {
+			writeField(b, fn.OnChunk+"?", "fun(chunk: table)", "Called with each chunk of a streamed answer, as it arrives (with `stream = true`).")
+		}
 		b.WriteString("\n")
 	}
 	results := resultTypes[in.Name]

@@ -26,6 +26,11 @@ func Render(in *integration.Integration) string {
 	for _, fn := range in.Functions {
 		writeSpecParams(&b, fn)
 	}
+	for _, fn := range in.Functions {
+		if fn.Guide != "" {
+			b.WriteString("\n" + strings.TrimRight(fn.Guide, "\n") + "\n")
+		}
+	}
 	return b.String()
 }
 
@@ -86,6 +91,9 @@ func RenderFunction(fn *integration.Function) string {
 	writeFunction(&b, fn)
 	if fn.Today != "" {
 		b.WriteString("\n**Today:** " + fn.Today + "\n")
+	}
+	if fn.Guide != "" {
+		b.WriteString("\n" + strings.TrimRight(fn.Guide, "\n") + "\n")
 	}
 	return b.String()
 }

@@ -71,7 +71,11 @@ func (l *Library) Search(query string) []Match {
 func scoreFunction(fn *integration.Function, terms []string) float64 {
 	nameWords := words(fn.Name)
 	text := words(fn.Summary + " " + fn.Description)
-	var paramNames, paramText []string
+	var paramNames []string
+	paramText := words(fn.Guide) // the guide counts as parameter text
+	if fn.OnChunk != "" {
+		paramNames = append(paramNames, append(words(fn.OnChunk), fn.OnChunk)...)
+	}
 	for _, p := range fn.Params {
 		paramNames = append(paramNames, p.Name)
 		paramNames = append(paramNames, words(p.Name)...)

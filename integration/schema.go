@@ -124,6 +124,10 @@ type Function struct {
 	// function to receive each chunk of a streamed answer (Caller.OnChunk).
 	// It is taken out of the arguments before validation and never sent.
 	OnChunk string
+	// Guide is markdown the docs append at the end of the reference and on
+	// the function's page: how to use what the provider added since the
+	// documented reference (streaming, tool calls, models shut down).
+	Guide string
 }
 
 // Idempotent reports whether a retry after an ambiguous failure is safe:

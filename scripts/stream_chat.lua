@@ -5,9 +5,9 @@ local openai = app.integrations.openai
 
 local pieces = 0
 local r = openai.openai_chat_completion({
-  model = "gpt-5-mini",
+  model = "gpt-5.1",
   messages = { { role = "user", content = "Say hello to the stream." } },
-  max_tokens = 200, -- sent as max_completion_tokens: gpt-5-mini is a reasoning model
+  max_tokens = 200, -- sent as max_completion_tokens: gpt-5.1 is a reasoning model
   stream = true,
   stream_options = { include_usage = true }, -- the last chunk carries the usage
   on_chunk = function(chunk)
@@ -33,7 +33,7 @@ local tools = { {
   },
 } }
 local t = openai.openai_chat_completion({
-  model = "gpt-5-mini",
+  model = "gpt-5.1",
   messages = { { role = "user", content = "What time is it in Oslo? Use get_time." } },
   tools = tools,
   stream = true, -- no on_chunk: the chunks are only assembled
@@ -43,7 +43,7 @@ print(string.format("%s: %s(%s)", t.choices[1].finish_reason, call["function"].n
 
 -- An error raised in on_chunk stops the stream and reaches the caller.
 local ok, err = pcall(openai.openai_chat_completion, {
-  model = "gpt-5-mini",
+  model = "gpt-5.1",
   messages = { { role = "user", content = "Count to ten." } },
   stream = true,
   on_chunk = function() error("seen enough", 0) end,

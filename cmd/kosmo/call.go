@@ -54,7 +54,7 @@ error as it arrives, then the whole completion on standard output as usual.`,
   echo '{"model":"text-embedding-3-small","input":"hi"}' | kosmo call openai.openai_create_embedding
   kosmo call openai.chat_completion --input request.json -F temperature=0.2   # the file's object, temperature replaced
   kosmo call --account work --json --timeout 30s openai.openai_list_files
-  kosmo call openai.chat_completion --stream -f model=gpt-5-mini -f 'messages[1].role=user' -f 'messages[1].content=Hello'`,
+  kosmo call openai.chat_completion --stream -f model=gpt-5.1 -f 'messages[1].role=user' -f 'messages[1].content=Hello'`,
 		Args: argsUsage(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.function = args[0]

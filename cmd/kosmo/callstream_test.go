@@ -13,7 +13,7 @@ import (
 )
 
 func TestCallStream(t *testing.T) {
-	chat := []string{"openai.chat_completion", "-f", "model=gpt-5-mini", "-f", "messages[1].role=user", "-f", "messages[1].content=Hello there"}
+	chat := []string{"openai.chat_completion", "-f", "model=gpt-5.1", "-f", "messages[1].role=user", "-f", "messages[1].content=Hello there"}
 	r := runCLI(t, context.Background(), nil, append([]string{"call", "--fake", "--stream"}, chat...)...)
 	require.Equal(t, ExitOK, r.code, r.stderr)
 	var res struct {
@@ -40,7 +40,7 @@ func TestCallStreamTimeout(t *testing.T) {
 	vars := map[string]string{"OPENAI_API_KEY": openaitest.DefaultAPIKey, "OPENAI_BASE_URL": fake.BaseURL()}
 	start := time.Now()
 	r := runCLI(t, context.Background(), vars, "call", "--stream", "--timeout", "300ms", "openai.chat_completion",
-		"-f", "model=gpt-5-mini", "-f", "messages[1].role=user", "-f", "messages[1].content=Hello there")
+		"-f", "model=gpt-5.1", "-f", "messages[1].role=user", "-f", "messages[1].content=Hello there")
 	assert.Equal(t, ExitTimeout, r.code, r.stderr)
 	assert.Contains(t, r.stderr, "kosmo: openai_chat_completion: time limit (--timeout 300ms) reached")
 	assert.Regexp(t, `^This is\n`, r.stderr, "the first chunks were printed before the limit, and a line ended")

@@ -82,6 +82,7 @@ func functions() []*in.Function {
 			Check:   checkChat,
 			Run:     runChat,
 			OnChunk: onChunk,
+			Guide:   chatGuide(),
 		},
 		{
 			Name:        "openai_create_embedding",

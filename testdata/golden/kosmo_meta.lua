@@ -21,6 +21,7 @@
 ---@field frequency_penalty? number Penalty for frequent tokens (-2.0 to 2.0).
 ---@field presence_penalty? number Penalty for new tokens (-2.0 to 2.0).
 ---@field response_format? kosmo.openai.OpenaiChatCompletion.ResponseFormat Response format, e.g. {"type": "json_object"} for JSON output.
+---@field on_chunk? fun(chunk: table) Called with each chunk of a streamed answer, as it arrives (with stream = true).
 
 ---Generate an embedding vector for text input.
 ---@class kosmo.openai.OpenaiCreateEmbeddingParams

@@ -12,6 +12,9 @@ type modelObject struct {
 	Object  string `json:"object"`
 	Created int64  `json:"created"`
 	OwnedBy string `json:"owned_by"`
+	// ShutdownDate is the day the model shuts down (chatmodels.Shutdowns),
+	// null when none is announced.
+	ShutdownDate *string `json:"shutdown_date"`
 }
 
 type modelList struct {
@@ -255,9 +258,18 @@ func modelFor(e endpoint, name string) (*modelInfo, error) {
 func models() []modelObject {
 	out := make([]modelObject, len(modelTable))
 	for i, m := range modelTable {
-		out[i] = modelObject{ID: m.id, Object: "model", Created: m.created, OwnedBy: m.owner}
+		out[i] = m.object()
 	}
 	return out
+}
+
+// object is the model as GET /v1/models shows it.
+func (m *modelInfo) object() modelObject {
+	o := modelObject{ID: m.id, Object: "model", Created: m.created, OwnedBy: m.owner}
+	if d, ok := chatmodels.ShutdownDate(m.id); ok {
+		o.ShutdownDate = &d
+	}
+	return o
 }
 
 func (h *Handler) listModels(w http.ResponseWriter, _ *http.Request) error {
@@ -275,6 +287,6 @@ func (h *Handler) getModel(w http.ResponseWriter, r *http.Request) error {
 		e.param = "model"
 		return e
 	}
-	writeJSON(w, http.StatusOK, modelObject{ID: m.id, Object: "model", Created: m.created, OwnedBy: m.owner})
+	writeJSON(w, http.StatusOK, m.object())
 	return nil
 }
