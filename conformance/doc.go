@@ -64,6 +64,14 @@
 //     account set to "assistants: native", against the fake serving that
 //     API (openaitest.WithLegacyAssistants).
 //
+// Chat completions with tools and streamed ones (stream = true) are among
+// the request cases. Prism cannot check a streamed answer (it validates the
+// whole text/event-stream body, a string, against the chunk schema), so the
+// fake's chunks, for text, tool calls, logprobs and the usage chunk, are
+// validated one by one against the spec's CreateChatCompletionStreamResponse
+// with a JSON Schema validator (chunks_test.go, which needs no Prism and
+// runs with the other tests too).
+//
 // Headers, multipart bodies byte for byte and query strings, which the spec
 // does not pin down, are tested in integration/openai.
 package conformance

@@ -117,6 +117,19 @@ func requestCases() []requestCase {
 				},
 			}}}},
 
+		// Tools, and streamed requests (stream = true; the answer is
+		// text/event-stream, whose chunks TestStreamedChunksMatchTheSpec
+		// checks, since Prism cannot).
+		{fn: "openai_chat_completion", name: "tools", kind: value, args: args{"model": "gpt-5.1", "messages": hello,
+			"tools": []any{weatherTool}, "tool_choice": map[string]any{"type": "function", "function": map[string]any{"name": "get_weather"}},
+			"parallel_tool_calls": false, "max_tokens": 50, "reasoning_effort": "low"}},
+		{fn: "openai_chat_completion", name: "tool_choice required", kind: value, args: args{"model": "gpt-4.1", "messages": hello,
+			"tools": []any{weatherTool}, "tool_choice": "required"}},
+		{fn: "openai_chat_completion", name: "stream", kind: value, args: args{"model": "gpt-5.1", "messages": hello,
+			"stream": true, "stream_options": map[string]any{"include_usage": true}}},
+		{fn: "openai_chat_completion", name: "stream with tools", kind: value, args: args{"model": "gpt-4.1", "messages": hello,
+			"stream": true, "tools": []any{weatherTool}, "tool_choice": "auto"}},
+
 		{fn: "openai_create_embedding", name: "full", kind: full, args: args{"model": "text-embedding-3-small",
 			"input": []any{"The quick brown fox", "jumps over the lazy dog"}}},
 		{fn: "openai_create_embedding", name: "minimal", kind: minimal, args: args{"model": "text-embedding-3-small",

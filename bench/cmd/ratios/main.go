@@ -122,7 +122,7 @@ func rows() []row {
 		lessIsMore = func(limit float64) func(float64) bool { return func(v float64) bool { return v <= limit } }
 		moreIsMore = func(limit float64) func(float64) bool { return func(v float64) bool { return v >= limit } }
 	)
-	return []row{
+	r := []row{
 		{bench: "1 per call", what: "kosmo from Lua ÷ Go net/http + encoding/json", value: ratio(chatKosmo, chatGo), show: times,
 			goal: "≤ 1.2×", met: lessIsMore(1.2), detail: []measure{chatKosmo, chatGo}},
 		{bench: "1 per call", what: "kosmo from Lua ÷ openai-go Chat.Completions.New", value: ratio(chatKosmo, chatSDK), show: times,
@@ -156,6 +156,29 @@ func rows() []row {
 			detail: []measure{mcpLua, mcpTool, {"execute_lua", mcpLua.name, "allocs/op"}, {"openai_chat_completion", mcpTool.name, "allocs/op"}}},
 		{bench: "6 MCP", what: "the same as a difference: execute_lua − the flat tool, per call", value: difference(mcpLua, mcpTool),
 			show: func(v float64) string { return format(v, "ns/op") }},
+	}
+	return append(r, streamRows()...)
+}
+
+// streamRows are benchmark 7: a streamed chat completion, the time to its
+// first chunk of text and to its end.
+func streamRows() []row {
+	first := func(label, name string) measure { return measure{label, name, "ns-to-first-chunk/op"} }
+	ns := func(label, name string) measure { return measure{label, name, "ns/op"} }
+	var (
+		firstKosmo = first("kosmo", "Stream/kosmo")
+		firstGo    = first("Go", "Stream/go")
+		firstSDK   = first("openai-go", "Stream/openai-go")
+		allKosmo   = ns("kosmo", "Stream/kosmo")
+		allGo      = ns("Go", "Stream/go")
+	)
+	return []row{
+		{bench: "7 streaming", what: "time to the first chunk of text: kosmo's on_chunk in Lua ÷ Go net/http reading the events", value: ratio(firstKosmo, firstGo), show: times,
+			detail: []measure{firstKosmo, firstGo}},
+		{bench: "7 streaming", what: "time to the first chunk of text: kosmo's on_chunk in Lua ÷ openai-go NewStreaming", value: ratio(firstKosmo, firstSDK), show: times,
+			detail: []measure{firstKosmo, firstSDK}},
+		{bench: "7 streaming", what: "the whole streamed call (about 40 chunks, assembled): kosmo from Lua ÷ Go net/http", value: ratio(allKosmo, allGo), show: times,
+			detail: []measure{allKosmo, allGo, {"kosmo", allKosmo.name, "allocs/op"}, {"Go", allGo.name, "allocs/op"}}},
 	}
 }
 
@@ -235,7 +258,7 @@ func details(rounds []round, ms []measure) string {
 
 func format(v float64, unit string) string {
 	switch unit {
-	case "ns/op":
+	case "ns/op", "ns-to-first-chunk/op":
 		switch {
 		case math.Abs(v) >= 1e6:
 			return fmt.Sprintf("%.2f ms", v/1e6)
