@@ -268,3 +268,33 @@ func TestDocsTeachStreaming(t *testing.T) {
 	}
 	assert.Equal(t, []any{true, true, true, true, true, "# OpenAI — Lua API Reference\n\n"}, v[1:])
 }
+
+// TestStreamCallbackRunsInTheScript: on_chunk runs under the script's own
+// limits (an endless loop in it ends at the time limit) and works from a
+// coroutine.
+func TestStreamCallbackRunsInTheScript(t *testing.T) {
+	host, _ := fakeHost(t, kosmo.Options{})
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	start := time.Now()
+	_, err := host.Run(ctx, "loop.lua", `
+		app.integrations.openai.openai_chat_completion{ model = "gpt-5.1", stream = true,
+			messages = { { role = "user", content = "hi" } }, on_chunk = function() while true do end end }`)
+	var se *luabridge.ScriptError
+	require.ErrorAs(t, err, &se)
+	assert.Contains(t, se.Message, "stopped")
+	assert.Less(t, time.Since(start), streamBound)
+
+	res, err := host.Run(context.Background(), "co.lua", `
+		local co = coroutine.wrap(function()
+			local n = 0
+			local r = app.integrations.openai.openai_chat_completion{ model = "gpt-5.1", stream = true,
+				messages = { { role = "user", content = "hi" } }, on_chunk = function() n = n + 1 end }
+			coroutine.yield(n)
+			return r.choices[1].message.content
+		end)
+		return co(), co()`)
+	require.NoError(t, err)
+	assert.Greater(t, res.Values[0], 2.0)
+	assert.Contains(t, res.Values[1], "hi")
+}
