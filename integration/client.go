@@ -237,12 +237,12 @@ func (c *Client) roundTrip(actx context.Context, req *http.Request, body []byte,
 	}
 	wrote.Store(true) // an answer came, so the request was sent
 	defer hr.Body.Close()
-	if stream != nil && hr.StatusCode < 300 {
-		return streamBody(hr, stream)
-	}
 	limit := c.MaxResponseBytes
 	if limit <= 0 {
 		limit = DefaultMaxResponseBytes
+	}
+	if stream != nil && hr.StatusCode < 300 {
+		return streamBody(hr, limit, stream)
 	}
 	if hr.ContentLength > limit {
 		return nil, &ResponseTooLargeError{Status: hr.StatusCode, Limit: limit, RequestID: hr.Header.Get("x-request-id")}

@@ -31,12 +31,34 @@ func (e *StreamStopped) Error() string { return e.Err.Error() }
 // Unwrap returns Err.
 func (e *StreamStopped) Unwrap() error { return e.Err }
 
-// streamBody hands a successful answer's body to stream as it arrives.
-func streamBody(hr *http.Response, stream func(io.Reader) error) (*Response, error) {
-	if err := stream(hr.Body); err != nil {
+// streamBody hands a successful answer's body to stream as it arrives; a
+// body longer than limit reads as a *ResponseTooLargeError.
+func streamBody(hr *http.Response, limit int64, stream func(io.Reader) error) (*Response, error) {
+	body := &cappedReader{r: hr.Body, left: limit, err: &ResponseTooLargeError{Status: hr.StatusCode, Limit: limit,
+		RequestID: hr.Header.Get("x-request-id")}}
+	if err := stream(body); err != nil {
 		return nil, &StreamStopped{Status: hr.StatusCode, Err: err}
 	}
 	return &Response{Status: hr.StatusCode, Header: hr.Header}, nil
+}
+
+// cappedReader reads r until left bytes were read, then answers err.
+type cappedReader struct {
+	r    io.Reader
+	left int64
+	err  error
+}
+
+func (c *cappedReader) Read(p []byte) (int, error) {
+	if c.left <= 0 {
+		return 0, c.err
+	}
+	if int64(len(p)) > c.left {
+		p = p[:c.left]
+	}
+	n, err := c.r.Read(p)
+	c.left -= int64(n)
+	return n, err
 }
 
 // Deliver passes one chunk of a streamed answer, scrubbed of the account's

@@ -61,14 +61,19 @@ func runChatStream(ctx context.Context, x *in.Exchange, body in.Args) (*in.Resul
 			return nil
 		})
 		var (
-			ae *in.APIError
-			de delivered
+			ae       *in.APIError
+			de       delivered
+			tooLarge *in.ResponseTooLargeError
 		)
 		switch {
 		case errors.As(err, &de):
 			return de.err // the caller's own error (the script's callback)
 		case err != nil && (errors.As(err, &ae) || ctx.Err() != nil):
 			return err
+		case errors.As(err, &tooLarge):
+			e := x.StreamCut(http.StatusOK, fmt.Sprintf("the stream was stopped after %d chunks: %v", received, err))
+			e.Retryable = false // the same request would get the same answer
+			return e
 		case err != nil:
 			return x.StreamCut(http.StatusOK, fmt.Sprintf("the stream was cut off after %d chunks, before data: [DONE]: %v", received, err))
 		case !done:

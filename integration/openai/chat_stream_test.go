@@ -106,3 +106,28 @@ func TestChatStreamFromTheWire(t *testing.T) {
 		assert.Equal(t, "one", out.Choices[0].Message.Content)
 	})
 }
+
+// TestChatStreamSizeCap: a stream longer than the client's size cap ends
+// the call instead of growing without bound.
+func TestChatStreamSizeCap(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/event-stream")
+		for i := 0; i < 1000 && r.Context().Err() == nil; i++ {
+			_, _ = io.WriteString(w, chunk(strings.Repeat("x", 100)))
+		}
+	}))
+	t.Cleanup(srv.Close)
+	oa := openai.New()
+	fn := oa.Function("openai_chat_completion")
+	args, err := fn.Validate(chatArgs(map[string]any{"stream": true}))
+	require.NoError(t, err)
+	client := in.NewClient()
+	client.MaxResponseBytes = 10_000
+	_, _, err = client.Invoke(context.Background(), oa, fn, &in.Account{Name: "default", Key: in.NewSecret(streamKey), BaseURL: srv.URL}, args)
+	var ae *in.APIError
+	require.ErrorAs(t, err, &ae)
+	assert.Equal(t, "invalid_response", ae.Type)
+	assert.Contains(t, ae.Message, "the stream was stopped after")
+	assert.Contains(t, ae.Message, "response body larger than 10000 bytes")
+	assert.False(t, ae.Retryable)
+}
