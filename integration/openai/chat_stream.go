@@ -42,7 +42,9 @@ func runChatStream(ctx context.Context, x *in.Exchange, body in.Args) (*in.Resul
 	req.Stream = func(r io.Reader) error {
 		err := in.ReadEvents(r, func(data []byte) error {
 			if done {
-				return nil // nothing follows [DONE]
+				// Nothing follows [DONE]; the body is still read to its
+				// end, so that the connection can serve the next call.
+				return nil
 			}
 			if bytes.Equal(bytes.TrimSpace(data), streamDone) {
 				done = true
