@@ -71,7 +71,9 @@ const CustomSizeRule = "WIDTHxHEIGHT with both sides multiples of 16, an aspect 
 	"the longer side at most 3840 and at most 3840×2160 pixels"
 
 // LookupImage returns the row of model, false when none matches.
-func LookupImage(model string) (Image, bool) { return lookup(Images, model, func(r Image) string { return r.Pattern }) }
+func LookupImage(model string) (Image, bool) {
+	return lookup(Images, model, func(r Image) string { return r.Pattern })
+}
 
 // ParseSize reads "WxH".
 func ParseSize(s string) (w, h int, ok bool) {
