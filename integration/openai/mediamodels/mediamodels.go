@@ -114,7 +114,11 @@ func (r Image) Check(body map[string]any) []Problem {
 		add("prompt", "%s takes a prompt of at most %d characters, got %d", r.Name, r.MaxPrompt, len([]rune(s)))
 	}
 	if n, ok := body["n"].(float64); ok && r.MaxN > 0 && n > float64(r.MaxN) {
-		add("n", "%s makes at most %d image(s) per request, got %g", r.Name, r.MaxN, n)
+		if r.MaxN == 1 {
+			add("n", "%s makes one image per request: 1 expected, got %g", r.Name, n)
+		} else {
+			add("n", "%s makes at most %d images per request, got %g", r.Name, r.MaxN, n)
+		}
 	}
 	if s, ok := body["size"].(string); ok && !r.SizeOK(s) {
 		takes := Join(r.Sizes, "or")
