@@ -10,7 +10,11 @@ var (
 	threadRoles  = []string{"user", "assistant"}
 	voices       = []string{"alloy", "echo", "fable", "onyx", "nova", "shimmer", "ash", "ballad", "coral", "sage", "verse", "marin", "cedar"}
 	audioFormats = []string{"mp3", "opus", "aac", "flac", "wav", "pcm"}
-	purposes     = []string{"assistants", "assistants_output", "batch", "fine-tune", "vision", "user_data", "evals"}
+	// imageQualities and transcripts are every value of today's spec; which
+	// model takes which is the media tables' rule.
+	imageQualities = []string{"standard", "hd", "low", "medium", "high", "auto"}
+	transcripts    = []string{"json", "text", "srt", "verbose_json", "vtt", "diarized_json"}
+	purposes       = []string{"assistants", "assistants_output", "batch", "fine-tune", "vision", "user_data", "evals"}
 	// uploadable are the purposes a file can be uploaded with (the API's
 	// list; assistants_output files are made by the API, not uploaded).
 	uploadable = []string{"assistants", "batch", "fine-tune", "vision", "user_data", "evals"}
@@ -102,7 +106,7 @@ func functions() []*in.Function {
 				str("model", "Model ID (e.g., `\"dall-e-3\"`, `\"dall-e-2\"`). Default: `\"dall-e-2\"`.", false),
 				num("n", in.TypeInteger, "Number of images to generate (1–10 for DALL·E 2, only 1 for DALL·E 3).", 1, 10),
 				str("size", "Image size: `\"256x256\"`, `\"512x512\"`, `\"1024x1024\"`, `\"1024x1792\"`, `\"1792x1024\"`.", false),
-				str("quality", "Image quality: `\"standard\"` or `\"hd\"` (DALL·E 3 only).", false),
+				enum("quality", "Image quality: `\"standard\"` or `\"hd\"` (DALL·E 3 only).", false, imageQualities),
 				enum("style", "Image style: `\"vivid\"` or `\"natural\"` (DALL·E 3 only).", false, []string{"vivid", "natural"}),
 				enum("response_format", "Response format: `\"url\"` or `\"b64_json\"`.", false, []string{"url", "b64_json"}),
 			},
@@ -122,7 +126,7 @@ func functions() []*in.Function {
 				str("filename", "Filename with extension (e.g., `\"audio.mp3\"`, `\"recording.wav\"`).", true),
 				str("model", "Model to use for transcription (e.g., `\"whisper-1\"`).", true),
 				str("language", "ISO 639-1 language code (e.g., `\"en\"`, `\"fr\"`, `\"de\"`).", false),
-				str("response_format", "Output format: `\"json\"`, `\"text\"`, `\"srt\"`, `\"verbose_json\"`, `\"vtt\"`.", false),
+				enum("response_format", "Output format: `\"json\"`, `\"text\"`, `\"srt\"`, `\"verbose_json\"`, `\"vtt\"`.", false, transcripts),
 			},
 			Build:  buildTranscription,
 			Decode: decodeTranscription,

@@ -275,3 +275,81 @@ func customVoice(p in.Param) in.Param {
 	p.Or = &in.Param{Type: in.TypeObject, Open: true, Fields: []in.Param{str("id", "", true)}}
 	return p
 }
+
+// mediaDoc renders the media model tables for the docs.
+func mediaDoc() string {
+	var b strings.Builder
+	b.WriteString("### Media models today\n\n")
+	b.WriteString("kosmo checks image, transcription and speech calls against these tables before anything is sent " +
+		"(account setting `" + SettingMediaModels + "`: `table`, the default, or `none`); a model they do not name is sent as written. " +
+		"A call naming a model OpenAI removed gets OpenAI's own answer (404 `model_not_found`) with the date added from the tables, " +
+		"e.g. \"The model `dall-e-3` does not exist or you do not have access to it. (" +
+		mediamodels.RemovalNote("dall-e-3", time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)) + ")\".\n\n")
+	b.WriteString("**Images** (`openai_create_image`). With no `model`, kosmo sends `" + mediamodels.DefaultImage + "`: the API's own default, `" +
+		mediamodels.APIDefaultImage + "`, was removed on " + mediamodels.Shutdown(mediamodels.APIDefaultImage) + " (the call log notes it). " +
+		"GPT image models always answer `b64_json`; DALL·E answered `url` unless asked for `b64_json`. Every image of the result carries " +
+		"`mime_type` (`image/png`, `image/jpeg` or `image/webp`: the type of its bytes). The prompt is at most 32,000 characters for GPT image models.\n\n")
+	b.WriteString("| Model | Shutdown on OpenAI's API | `quality` | `size` | `style` | `response_format` | `n` | GPT-only parameters |\n")
+	b.WriteString("|---|---|---|---|---|---|---|---|\n")
+	for _, r := range mediamodels.Images {
+		size := strings.Join(r.Sizes, ", ")
+		if r.CustomSizes {
+			size += ", or a custom " + mediamodels.CustomSizeRule
+		}
+		gpt := "refused"
+		if r.GPT {
+			gpt = "`output_format` (" + strings.Join(mediamodels.OutputFormats, ", ") + "; transparent: png or webp), `output_compression` (jpeg, webp), `background`, `moderation`"
+		}
+		n := "1"
+		if r.MaxN > 1 {
+			n = "1–" + strconv.Itoa(r.MaxN)
+		}
+		fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s | %s | %s | %s |\n", r.Pattern, dateOr(r.Shutdown), values(r.Qualities), size,
+			values(r.Styles), values(r.ResponseFormats), n, gpt)
+	}
+	b.WriteString("\n**Transcription** (`openai_transcribe_audio`). Audio files over 25 MB are refused before sending, as OpenAI refuses them.\n\n")
+	b.WriteString("| Model | Shutdown on OpenAI's API | `response_format` | `prompt` | `include` | `timestamp_granularities` | `languages`, `keywords` |\n")
+	b.WriteString("|---|---|---|---|---|---|---|\n")
+	for _, r := range mediamodels.Transcriptions {
+		formats := values(r.Formats)
+		if r.Formats == nil {
+			formats = "any of the spec's"
+		}
+		grain := "refused"
+		if r.Granularities {
+			grain = "with `verbose_json`"
+		}
+		fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s | %s | %s |\n", r.Pattern, dateOr(r.Shutdown), formats,
+			yes(!r.NoPrompt), yes(!r.NoInclude), grain, yes(r.LanguageHints))
+	}
+	b.WriteString("\n**Speech** (`openai_text_to_speech`). A voice is a built-in voice's name or a custom voice, `{ id = \"voice_…\" }`; " +
+		"the audio comes whole (`stream_format = \"sse\"` is refused: a stream cannot reach a script).\n\n")
+	b.WriteString("| Model | Shutdown on OpenAI's API | `instructions` |\n|---|---|---|\n")
+	for _, r := range mediamodels.Speeches {
+		fmt.Fprintf(&b, "| `%s` | %s | %s |\n", r.Pattern, dateOr(r.Shutdown), yes(r.Instructions))
+	}
+	b.WriteString("\n**Files.** `openai_upload_file` refuses files over 512 MB before sending; `openai_list_files` takes `order` and `after` " +
+		"(the API's `limit` defaults to 10,000).\n")
+	return b.String()
+}
+
+func values(v []string) string {
+	if len(v) == 0 {
+		return "refused"
+	}
+	return "`" + strings.Join(v, "`, `") + "`"
+}
+
+func yes(ok bool) string {
+	if ok {
+		return "taken"
+	}
+	return "refused"
+}
+
+func dateOr(d string) string {
+	if d == "" {
+		return "—"
+	}
+	return d
+}

@@ -39,6 +39,7 @@ func New() *integration.Integration {
 		Authorize:  authorize,
 		ParseError: parseError,
 		Settings:   append(append(settings(), chatSettings()...), mediaSettings()...),
+		Appendix:   mediaDoc(),
 	}
 }
 
