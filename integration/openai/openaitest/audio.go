@@ -12,10 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 	"unicode/utf8"
-
-	"github.com/kosmo-run/kosmo/integration/openai/mediamodels"
 )
 
 var (
@@ -52,7 +49,7 @@ func (h *Handler) speech(w http.ResponseWriter, r *http.Request) error {
 	if c.failed() {
 		return c.Err()
 	}
-	if mediamodels.Gone(model, h.cfg.now()) {
+	if h.gone(model) {
 		return modelNotFound(model)
 	}
 	if _, err := modelFor(speechEndpoint, model); err != nil {
@@ -193,7 +190,7 @@ type transcription struct {
 }
 
 func (h *Handler) transcriptions(w http.ResponseWriter, r *http.Request) error {
-	t, err := parseTranscription(r, h.cfg.now())
+	t, err := parseTranscription(r, h.gone)
 	if err != nil {
 		return err
 	}
@@ -244,7 +241,7 @@ func (h *Handler) transcriptions(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func parseTranscription(r *http.Request, now time.Time) (*transcription, error) {
+func parseTranscription(r *http.Request, gone func(model string) bool) (*transcription, error) {
 	form, err := readMultipart(r)
 	if err != nil {
 		return nil, err
@@ -287,7 +284,7 @@ func parseTranscription(r *http.Request, now time.Time) (*transcription, error) 
 	if c.failed() {
 		return nil, c.Err()
 	}
-	if mediamodels.Gone(t.model, now) {
+	if gone(t.model) {
 		return nil, modelNotFound(t.model)
 	}
 	m, err := modelFor(transcriptionsEndpoint, t.model)

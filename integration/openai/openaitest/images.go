@@ -3,7 +3,6 @@ package openaitest
 import (
 	"bytes"
 	"encoding/base64"
-	"github.com/kosmo-run/kosmo/integration/openai/mediamodels"
 	"image"
 	"image/jpeg"
 	"image/png"
@@ -90,7 +89,7 @@ func (h *Handler) imageGenerations(w http.ResponseWriter, r *http.Request) error
 	if c.failed() {
 		return c.Err()
 	}
-	if mediamodels.Gone(modelName, h.cfg.now()) {
+	if h.gone(modelName) {
 		return modelNotFound(modelName)
 	}
 	entry, err := modelFor(imagesEndpoint, modelName)

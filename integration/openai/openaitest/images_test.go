@@ -161,6 +161,11 @@ func TestImageRemovedModels(t *testing.T) {
 			assert.Equal(t, "The model `"+name+"` does not exist or you do not have access to it.", e["message"])
 		})
 	}
+	t.Run("served WithRemovedMediaModels", func(t *testing.T) {
+		old := newTestServer(t, WithRemovedMediaModels())
+		ok(t, postJSON(t, old, "/v1/images/generations", map[string]any{"prompt": "x", "model": "dall-e-3", "quality": "hd"}, authHeaders()))
+		ok(t, postJSON(t, old, "/v1/images/generations", map[string]any{"prompt": "x", "size": "256x256"}, authHeaders()))
+	})
 	t.Run("gpt-image-1.5 from 2026-12-01", func(t *testing.T) {
 		day := func(d string) func() time.Time {
 			return func() time.Time { tm, _ := time.Parse(time.DateOnly, d); return tm }
