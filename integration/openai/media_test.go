@@ -85,3 +85,18 @@ func TestMediaModelsNone(t *testing.T) {
 		})
 	}
 }
+
+// TestImageWithoutModelIsNoted: a call without model generates with
+// gpt-image-2, and the call log says why.
+func TestImageWithoutModelIsNoted(t *testing.T) {
+	host, fake := mediaHost(t, nil)
+	res, err := host.Run(context.Background(), "default.lua",
+		`return app.integrations.openai.openai_create_image{ prompt = "a red fox" }.data[1].mime_type`)
+	require.NoError(t, err)
+	assert.Equal(t, []any{"image/png"}, res.Values)
+	require.Len(t, res.Calls, 1)
+	assert.Equal(t, []string{"openai_create_image: no model named: sent gpt-image-2 (the API's default, dall-e-2, was removed on 2026-05-12)"},
+		res.Calls[0].Notes)
+	require.Len(t, fake.Requests(), 1)
+	assert.Contains(t, string(fake.Requests()[0].Body), `"model":"gpt-image-2"`)
+}
