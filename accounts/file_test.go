@@ -78,7 +78,7 @@ api_key = "sk-other-000000000000"
 		{"capitalised top key", "config.yaml", "Integrations:\n  openai: {}\n",
 			", line 1: Integrations: unknown key; did you mean 'integrations'? (known: integrations, store)"},
 		{"capitalised setting", "config.yaml", "integrations:\n  openai:\n    accounts:\n      work:\n        api_key_env: WORK_KEY\n        Read_Only: true\n",
-			", line 6: integrations.openai.accounts.work.Read_Only: unknown key; did you mean 'read_only'? (known: api_key, api_key_env, api_key_file, base_url, organization, project, timeout, max_retries, read_only, assistants, reasoning_models, drop_params)"},
+			", line 6: integrations.openai.accounts.work.Read_Only: unknown key; did you mean 'read_only'? (known: api_key, api_key_env, api_key_file, base_url, organization, project, timeout, max_retries, read_only, assistants, reasoning_models, drop_params, media_models)"},
 		{"read_only and READ_ONLY", "config.yaml", "integrations:\n  openai:\n    accounts:\n      work:\n        api_key_env: WORK_KEY\n        read_only: true\n        READ_ONLY: false\n",
 			", line 7: integrations.openai.accounts.work: 'read_only' (line 6) and 'READ_ONLY' (line 7) differ only in case; keys are lowercase: remove one"},
 		{"capitalised default", "config.yaml", "integrations:\n  openai:\n    default: Work\n    accounts:\n      work:\n        api_key_env: WORK_KEY\n",
@@ -93,7 +93,7 @@ func TestConfigErrorsNameFileLineAndKey(t *testing.T) {
 	account := func(lines string) string {
 		return "integrations:\n  openai:\n    accounts:\n      work:\n        api_key_env: WORK_KEY\n        " + lines + "\n"
 	}
-	const known = " (known: api_key, api_key_env, api_key_file, base_url, organization, project, timeout, max_retries, read_only, assistants, reasoning_models, drop_params)"
+	const known = " (known: api_key, api_key_env, api_key_file, base_url, organization, project, timeout, max_retries, read_only, assistants, reasoning_models, drop_params, media_models)"
 	checkConfigErrors(t, []configCase{
 		// unknown keys, level by level
 		{"top level", "config.yaml", "stores: /tmp/x.db\n", ", line 1: stores: unknown key; did you mean 'store'? (known: integrations, store)"},

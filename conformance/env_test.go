@@ -121,7 +121,7 @@ type answer struct {
 }
 
 func (u *upstream) reset() *openaitest.Handler {
-	return u.serve(openaitest.WithLegacyAssistants())
+	return u.serve(openaitest.WithLegacyAssistants(), openaitest.WithRemovedMediaModels())
 }
 
 func (u *upstream) resetToday() *openaitest.Handler { return u.serve() }
@@ -559,6 +559,10 @@ type script struct {
 	// the documented InputItem deviation, are carried past Prism (see
 	// passOn). Otherwise the account is set to "assistants: native".
 	today bool
+	// mediaToday runs against a fake that answers the media models OpenAI
+	// removed as it does today (404 model_not_found); otherwise it serves
+	// them as before (openaitest.WithRemovedMediaModels).
+	mediaToday bool
 }
 
 // run runs s in a fresh VM whose default account points at s.to, against a
@@ -568,9 +572,12 @@ func (e *env) run(t *testing.T, s script) outcome {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	var h *openaitest.Handler
-	if s.today {
+	switch {
+	case s.today:
 		h = e.upstream.resetToday()
-	} else {
+	case s.mediaToday:
+		h = e.upstream.serve(openaitest.WithLegacyAssistants())
+	default:
 		h = e.upstream.reset()
 	}
 	if s.fault != nil {
@@ -603,6 +610,12 @@ func (e *env) run(t *testing.T, s script) outcome {
 		require.NoError(t, err, "opening an in-memory store")
 		defer func() { _ = db.Close() }()
 		st = db
+	}
+	if s.skipValidation { // unchecked: kosmo's media model tables too
+		if acct.Settings == nil {
+			acct.Settings = map[string]string{}
+		}
+		acct.Settings[openai.SettingMediaModels] = "none"
 	}
 	vm := luabridge.New(luabridge.Options{
 		Integrations:   []*integration.Integration{openai.New()},

@@ -24,6 +24,9 @@ type errorCase struct {
 	key            string
 	skipValidation bool
 	status         int
+	// mediaToday asks a fake that answers removed media models as the API
+	// does today.
+	mediaToday bool
 }
 
 func errorCases() []errorCase {
@@ -39,6 +42,18 @@ func errorCases() []errorCase {
 			args: args{"model": "no-such-model", "input": "Hi"}},
 		{fn: "openai_create_image", name: "two dall-e-3 images", status: http.StatusBadRequest, skipValidation: true,
 			args: args{"prompt": "A red circle", "model": "dall-e-3", "n": 2}},
+		{fn: "openai_create_image", name: "removed model dall-e-3", status: http.StatusNotFound, mediaToday: true,
+			args: args{"prompt": "A red circle", "model": "dall-e-3"}},
+		{fn: "openai_create_image", name: "gpt-image-2 quality hd", status: http.StatusBadRequest, skipValidation: true,
+			args: args{"prompt": "A red circle", "model": "gpt-image-2", "quality": "hd"}},
+		{fn: "openai_create_image", name: "gpt-image-2 style", status: http.StatusBadRequest, skipValidation: true,
+			args: args{"prompt": "A red circle", "model": "gpt-image-2", "style": "vivid"}},
+		{fn: "openai_create_image", name: "gpt-image-2 transparent jpeg", status: http.StatusBadRequest, skipValidation: true,
+			args: args{"prompt": "A red circle", "model": "gpt-image-2", "background": "transparent", "output_format": "jpeg"}},
+		{fn: "openai_transcribe_audio", name: "srt from gpt-4o-transcribe", status: http.StatusBadRequest, skipValidation: true,
+			args: args{"file_content": asciiAudio(), "filename": "speech.mp3", "model": "gpt-4o-transcribe", "response_format": "srt"}},
+		{fn: "openai_text_to_speech", name: "instructions on tts-1", status: http.StatusBadRequest, skipValidation: true,
+			args: args{"model": "tts-1", "input": "Hi", "voice": "alloy", "instructions": "Whisper."}},
 		{fn: "openai_transcribe_audio", name: "not an audio file", status: http.StatusBadRequest,
 			args: args{"file_content": b64("text"), "filename": "notes.txt", "model": "whisper-1"}},
 		{fn: "openai_text_to_speech", name: "unknown model", status: http.StatusNotFound,
@@ -72,7 +87,7 @@ const replayHost = "openai_create_embedding"
 // replays its body as a 429 through the proxy.
 func (e *env) checkError(t *testing.T, c errorCase) []string {
 	src := call(c.fn, c.args)
-	d := e.run(t, script{to: direct, key: c.key, skipValidation: c.skipValidation, src: src})
+	d := e.run(t, script{to: direct, key: c.key, skipValidation: c.skipValidation, mediaToday: c.mediaToday, src: src})
 	x, ok := d.last()
 	if !ok {
 		return []string{fmt.Sprintf("nothing was sent: %v", d.Err)}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/kosmo-run/kosmo/integration"
 	"github.com/kosmo-run/kosmo/integration/openai"
+	"github.com/kosmo-run/kosmo/integration/openai/mediamodels"
 )
 
 // coverage says which parameters a request case must carry.
@@ -138,15 +139,33 @@ func requestCases() []requestCase {
 		{fn: "openai_create_image", name: "full", kind: full, args: args{"prompt": "A sunset over a mountain lake in watercolor style",
 			"model": "dall-e-3", "n": 1, "size": "1024x1792", "quality": "hd", "style": "natural", "response_format": "b64_json"}},
 		{fn: "openai_create_image", name: "minimal", kind: minimal, args: args{"prompt": "A red circle"}},
+		// Today's parameters, from the spec, on today's models.
+		{fn: "openai_create_image", name: "gpt-image-2 transparent webp", kind: value, args: args{"prompt": "A paper lantern",
+			"model": "gpt-image-2", "n": 2, "size": "1536x1024", "quality": "high", "output_format": "webp", "output_compression": 80,
+			"background": "transparent", "moderation": "low", "user": "user-1"}},
+		{fn: "openai_create_image", name: "gpt-image-2 custom size jpeg", kind: value, args: args{"prompt": "A paper lantern",
+			"model": "gpt-image-2", "size": "1536x864", "quality": "low", "output_format": "jpeg", "background": "opaque"}},
 
 		{fn: "openai_transcribe_audio", name: "full", kind: full, args: args{"file_content": base64Binary(), "filename": "speech.wav",
 			"model": "whisper-1", "language": "en", "response_format": "verbose_json"}},
 		{fn: "openai_transcribe_audio", name: "minimal", kind: minimal, args: args{"file_content": base64Binary(), "filename": "speech.mp3",
 			"model": "whisper-1"}},
+		{fn: "openai_transcribe_audio", name: "gpt-4o-transcribe with spec parameters", kind: value, args: args{"file_content": base64Binary(),
+			"filename": "speech.wav", "model": "gpt-4o-transcribe", "include": []any{"logprobs"}, "prompt": "An order update.",
+			"temperature": 0.2, "chunking_strategy": "auto"}},
+		{fn: "openai_transcribe_audio", name: "whisper-1 timestamp granularities", kind: value, args: args{"file_content": base64Binary(),
+			"filename": "speech.wav", "model": "whisper-1", "response_format": "verbose_json", "timestamp_granularities": []any{"word", "segment"}}},
+		{fn: "openai_transcribe_audio", name: "diarize with server_vad", kind: value, args: args{"file_content": base64Binary(),
+			"filename": "speech.wav", "model": "gpt-4o-transcribe-diarize", "response_format": "diarized_json",
+			"chunking_strategy": map[string]any{"type": "server_vad", "threshold": 0.5}}},
+		{fn: "openai_transcribe_audio", name: "gpt-transcribe languages and keywords", kind: value, args: args{"file_content": base64Binary(),
+			"filename": "speech.wav", "model": "gpt-transcribe", "languages": []any{"en", "fr"}, "keywords": []any{"kosmo"}}},
 
 		{fn: "openai_text_to_speech", name: "full", kind: full, args: args{"model": "tts-1-hd", "input": "Hello there.", "voice": "nova",
 			"speed": 1.25, "response_format": "opus"}},
 		{fn: "openai_text_to_speech", name: "minimal", kind: minimal, args: args{"model": "tts-1", "input": "Hello.", "voice": "alloy"}},
+		{fn: "openai_text_to_speech", name: "gpt-4o-mini-tts instructions, custom voice", kind: value, args: args{"model": "gpt-4o-mini-tts",
+			"input": "Hello.", "voice": map[string]any{"id": "voice_1234"}, "instructions": "Speak warmly.", "stream_format": "audio"}},
 
 		{fn: "openai_create_assistant", name: "full", kind: full, args: args{"model": "gpt-4o", "name": "Math tutor",
 			"description": "Answers math questions.", "instructions": "You are a personal math tutor.",
@@ -184,6 +203,9 @@ func requestCases() []requestCase {
 
 		{fn: "openai_list_files", name: "full", kind: full, args: args{"purpose": "assistants", "limit": 50}},
 		{fn: "openai_list_files", name: "minimal", kind: minimal},
+		{fn: "openai_list_files", name: "order asc", kind: value, args: args{"order": "asc", "limit": 5}},
+		{fn: "openai_upload_file", name: "expires_after", kind: value, args: args{"file_content": b64("{\"a\":1}\n"), "filename": "data.jsonl",
+			"purpose": "batch", "expires_after": map[string]any{"anchor": "created_at", "seconds": 3600}}},
 
 		{fn: "openai_list_models", name: "full", kind: full, args: args{}},
 		{fn: "openai_list_models", name: "minimal", kind: minimal},
@@ -223,8 +245,8 @@ func enumCases(cases []requestCase) []requestCase {
 		for _, p := range fn.Params {
 			for _, v := range p.Enum {
 				a := minimalArgs[fn.Name].with(p.Name, v)
-				if fn.Name == "openai_create_image" && dalle3Only(p.Name, v) {
-					a["model"] = "dall-e-3"
+				if m := enumModel(fn.Name, p.Name, v); m != "" {
+					a["model"] = m
 				}
 				out = append(out, requestCase{fn: fn.Name, name: p.Name + " " + v, kind: value, args: a})
 			}
@@ -233,15 +255,30 @@ func enumCases(cases []requestCase) []requestCase {
 	return out
 }
 
-// dalle3Only reports whether an image option needs model dall-e-3.
-func dalle3Only(param, v string) bool {
-	switch param {
-	case "size":
-		return v == "1024x1792" || v == "1792x1024"
-	case "quality", "style":
-		return v != "standard"
+// enumModel is the first model of kosmo's media tables that takes an enum
+// value of an image or transcription call, "" to keep the minimal call's.
+func enumModel(fn, param, v string) string {
+	switch fn {
+	case "openai_create_image":
+		for _, r := range mediamodels.Images {
+			if len(r.Check(map[string]any{param: v})) == 0 {
+				return r.Name
+			}
+		}
+	case "openai_transcribe_audio":
+		for _, r := range mediamodels.Transcriptions {
+			if len(r.Check(map[string]any{param: v})) == 0 {
+				return r.Name
+			}
+		}
 	}
-	return false
+	return ""
+}
+
+// hostDefaults are the parameters kosmo sends when a call leaves them out,
+// with the value sent: the API's own default image model was removed.
+var hostDefaults = map[string]map[string]any{
+	"openai_create_image": {"model": mediamodels.DefaultImage},
 }
 
 // requestProblems are the reasons the oracle refused x: Prism answered a
@@ -380,6 +417,9 @@ func coverageProblems(in *integration.Integration, fn *integration.Function, kin
 		if kind == value || present[p.Name] == want {
 			continue
 		}
+		if def, ok := hostDefaults[fn.Name][p.Name]; ok && !want && sentJSON(x, p.Name) == def {
+			continue // kosmo's own default, sent on purpose
+		}
 		if want {
 			out = append(out, fmt.Sprintf("a %s call must send parameter %q; it did not", kind, p.Name))
 		} else {
@@ -387,6 +427,16 @@ func coverageProblems(in *integration.Integration, fn *integration.Function, kin
 		}
 	}
 	return out
+}
+
+// sentJSON is the value of a top-level field of a JSON request body, nil
+// when there is none.
+func sentJSON(x exchange, name string) any {
+	var body map[string]any
+	if json.Unmarshal(x.ReqBody, &body) != nil {
+		return nil
+	}
+	return body[name]
 }
 
 // forwardProblems checks, for the proxy, that the fake received exactly

@@ -172,11 +172,14 @@ const openaiResults = `---A chat completion: the answer is choices[1].message.co
 ---@class PREFIX.ImagesResult
 ---@field created integer Unix time, in seconds.
 ---@field data PREFIX.Image[]
+---@field output_format? "png"|"jpeg"|"webp" GPT image models: the format of the images.
+---@field background? "transparent"|"opaque" GPT image models: the background made.
 ---@field [string] any
 
 ---@class PREFIX.Image
----@field url? string With response_format "url" (the default): a link that expires after an hour.
----@field b64_json? string With response_format "b64_json": the PNG, base64-encoded.
+---@field url? string DALL·E with response_format "url" (its default): a link that expires after an hour.
+---@field b64_json? string The image, base64-encoded (always, from GPT image models).
+---@field mime_type string "image/png", "image/jpeg" or "image/webp": the type of the image's bytes.
 ---@field revised_prompt? string DALL·E 3's rewrite of the prompt.
 ---@field [string] any
 

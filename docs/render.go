@@ -31,6 +31,9 @@ func Render(in *integration.Integration) string {
 			b.WriteString("\n" + strings.TrimRight(fn.Guide, "\n") + "\n")
 		}
 	}
+	if in.Appendix != "" {
+		b.WriteString("\n" + strings.TrimRight(in.Appendix, "\n") + "\n")
+	}
 	return b.String()
 }
 
@@ -43,8 +46,11 @@ func writeSpecParams(b *strings.Builder, fn *integration.Function) {
 	b.WriteString("\n### " + fn.Name + ": the other parameters of today's API\n\n")
 	b.WriteString("Besides the parameters documented above, `" + fn.Name + "` accepts every other parameter of the " +
 		"official request schema, checked by that schema (types, enums, bounds, nested objects, messages by role) " +
-		"before anything is sent. For reasoning models (see the account setting `reasoning_models`) `max_tokens` is sent as " +
-		"`max_completion_tokens`.\n\n")
+		"before anything is sent.")
+	if fn.Spec.Has("max_completion_tokens") {
+		b.WriteString(" For reasoning models (see the account setting `reasoning_models`) `max_tokens` is sent as `max_completion_tokens`.")
+	}
+	b.WriteString("\n\n")
 	b.WriteString("| Name | Type | Description |\n|------|------|-------------|\n")
 	for _, name := range fn.Spec.Names() {
 		if fn.Param(name) != nil {

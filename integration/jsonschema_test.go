@@ -25,6 +25,10 @@ func TestInputSchema(t *testing.T) {
 			Minimum, Maximum *float64
 			MaxLength        int
 			Description      string
+			AnyOf            []struct {
+				Type string
+				Enum []string
+			}
 		}
 	}
 	require.NoError(t, json.Unmarshal(data, &got))
@@ -32,7 +36,10 @@ func TestInputSchema(t *testing.T) {
 	assert.Equal(t, []string{"model", "input", "voice"}, got.Required)
 	assert.False(t, got.AdditionalProperties)
 	assert.Equal(t, 4096, got.Properties["input"].MaxLength)
-	assert.Contains(t, got.Properties["voice"].Enum, "shimmer")
+	voice := got.Properties["voice"].AnyOf // a built-in voice or a custom voice object
+	require.Len(t, voice, 2)
+	assert.Contains(t, voice[0].Enum, "shimmer")
+	assert.Equal(t, "object", voice[1].Type)
 	assert.Equal(t, 0.25, *got.Properties["speed"].Minimum)
 	assert.Equal(t, 4.0, *got.Properties["speed"].Maximum)
 	assert.Equal(t, `TTS model ID (e.g., "tts-1", "tts-1-hd").`, got.Properties["model"].Description, "markdown removed")

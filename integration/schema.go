@@ -171,6 +171,9 @@ type Integration struct {
 	// the common ones (key, base URL, organization, project, timeout,
 	// retries, read-only).
 	Settings []Setting
+	// Appendix is markdown that ends the docs: reference the integration
+	// renders from its own tables (which model takes what).
+	Appendix string
 }
 
 // Setting declares one account setting of an integration: a config key

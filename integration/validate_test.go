@@ -35,8 +35,8 @@ func TestValidate(t *testing.T) {
 		{"neither", "openai_create_embedding", map[string]any{"model": "m", "input": 1.0}, "parameter 'input': string or array of strings expected, got number"},
 		{"bad base64", "openai_upload_file", map[string]any{"file_content": "@@", "filename": "a", "purpose": "batch"}, "parameter 'file_content': base64 expected"},
 		{"no params", "openai_list_models", map[string]any{"x": 1.0}, "parameter 'x': unknown parameter (this function takes no parameters)"},
-		{"cross-field", "openai_create_image", map[string]any{"prompt": "p", "quality": "hd"}, `parameter 'quality': quality "hd" is for dall-e-3 only`},
-		{"dall-e-3 size", "openai_create_image", map[string]any{"prompt": "p", "model": "dall-e-3", "size": "256x256"}, "dall-e-3 sizes are"},
+		{"cross-field", "openai_create_image", map[string]any{"prompt": "p", "stream": true}, "parameter 'stream': a streamed answer cannot be returned"},
+		{"spec of today", "openai_create_image", map[string]any{"prompt": "p", "output_format": "gif"}, "parameter 'output_format': expected one of"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -483,8 +483,8 @@ func TestDecodeJSONOnFakeResponses(t *testing.T) {
 			"messages": []any{map[string]any{"role": "user", "content": "List three colours as JSON"}}}},
 		{"embeddings, float", "/embeddings", map[string]any{"model": "text-embedding-3-small", "input": embeddingInputs()}},
 		{"embeddings, base64", "/embeddings", map[string]any{"model": "text-embedding-3-large", "input": []string{"a", "b"}, "encoding_format": "base64"}},
-		{"image, b64_json", "/images/generations", map[string]any{"prompt": "a red square", "n": 2, "size": "256x256", "response_format": "b64_json"}},
-		{"image, url", "/images/generations", map[string]any{"prompt": "a red square"}},
+		{"image, b64_json", "/images/generations", map[string]any{"model": "gpt-image-2", "prompt": "a red square", "n": 2, "size": "256x256"}},
+		{"image, webp", "/images/generations", map[string]any{"model": "gpt-image-2", "prompt": "a red square", "output_format": "webp"}},
 		{"conversation", "/conversations", map[string]any{"items": []any{map[string]any{"role": "user", "content": "hi"}}}},
 		{"response", "/responses", map[string]any{"model": "gpt-4o", "input": "hi", "tools": []any{map[string]any{"type": "code_interpreter", "container": map[string]any{"type": "auto"}}}}},
 	}

@@ -223,7 +223,7 @@ return 1`}}
 func TestExecuteLuaReturnsImages(t *testing.T) {
 	cs, _, _ := connect(t, true)
 	res, err := cs.CallTool(context.Background(), &mcp.CallToolParams{Name: "execute_lua", Arguments: map[string]any{"code": `
-return app.integrations.openai.openai_create_image({ prompt = "a fox", size = "256x256", response_format = "b64_json" })`}})
+return app.integrations.openai.openai_create_image({ model = "gpt-image-2", prompt = "a fox", size = "256x256" })`}})
 	require.NoError(t, err)
 	require.False(t, res.IsError)
 	require.Len(t, res.Content, 2)

@@ -40,8 +40,8 @@ func TestAccountsList(t *testing.T) {
 	assert.Contains(t, r.stdout, "INTEGRATION")
 	lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
 	require.Len(t, lines, 3)
-	assert.Regexp(t, `^openai\s+personal \(read-only\)\s+https://api.openai.com/v1\s+env PERSONAL_KEY\s+sk-…onal\s+assistants=responses drop_params=false reasoning_models=table$`, lines[1])
-	assert.Regexp(t, `^openai\s+work\s+\*\s+http://127.0.0.1:9/v1\s+file `+regexpQuote(keyFile)+`\s+sk-…6c0e\s+assistants=native drop_params=false reasoning_models=table$`, lines[2])
+	assert.Regexp(t, `^openai\s+personal \(read-only\)\s+https://api.openai.com/v1\s+env PERSONAL_KEY\s+sk-…onal\s+assistants=responses drop_params=false media_models=table reasoning_models=table$`, lines[1])
+	assert.Regexp(t, `^openai\s+work\s+\*\s+http://127.0.0.1:9/v1\s+file `+regexpQuote(keyFile)+`\s+sk-…6c0e\s+assistants=native drop_params=false media_models=table reasoning_models=table$`, lines[2])
 
 	r = runCLI(t, context.Background(), vars, "--config", cfg, "accounts", "--json")
 	require.Equal(t, 0, r.code, r.stderr)
@@ -49,7 +49,7 @@ func TestAccountsList(t *testing.T) {
 	require.NoError(t, json.Unmarshal([]byte(r.stdout), &views))
 	require.Len(t, views, 2)
 	assert.Equal(t, accountView{Integration: "openai", Account: "work", Default: true, BaseURL: "http://127.0.0.1:9/v1",
-		KeySource: "file " + keyFile, Key: "sk-…6c0e", Settings: map[string]string{"assistants": "native", "drop_params": "false", "reasoning_models": "table"}}, views[1])
+		KeySource: "file " + keyFile, Key: "sk-…6c0e", Settings: map[string]string{"assistants": "native", "drop_params": "false", "media_models": "table", "reasoning_models": "table"}}, views[1])
 	assert.NotContains(t, r.stdout, canary)
 }
 
@@ -162,9 +162,9 @@ func TestAccountsListsAccountsWithMissingKeys(t *testing.T) {
 	require.Equal(t, ExitOK, r.code, r.stderr)
 	lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
 	require.Len(t, lines, 4, r.stdout)
-	assert.Regexp(t, `^openai\s+local\s+http://127.0.0.1:9/v1\s+config\s+sk-…6c0e\s+assistants=responses drop_params=false reasoning_models=table$`, lines[1])
-	assert.Regexp(t, `^openai\s+personal\s+https://api.openai.com/v1\s+file /nonexistent/personal.key\s+missing: cannot read api_key_file /nonexistent/personal.key: no such file or directory\s+assistants=responses drop_params=false reasoning_models=table$`, lines[2])
-	assert.Regexp(t, `^openai\s+work\s+\*\s+https://api.openai.com/v1\s+env OPENAI_WORK_KEY\s+missing: environment variable OPENAI_WORK_KEY \(api_key_env\) is not set\s+assistants=responses drop_params=false reasoning_models=table$`, lines[3])
+	assert.Regexp(t, `^openai\s+local\s+http://127.0.0.1:9/v1\s+config\s+sk-…6c0e\s+assistants=responses drop_params=false media_models=table reasoning_models=table$`, lines[1])
+	assert.Regexp(t, `^openai\s+personal\s+https://api.openai.com/v1\s+file /nonexistent/personal.key\s+missing: cannot read api_key_file /nonexistent/personal.key: no such file or directory\s+assistants=responses drop_params=false media_models=table reasoning_models=table$`, lines[2])
+	assert.Regexp(t, `^openai\s+work\s+\*\s+https://api.openai.com/v1\s+env OPENAI_WORK_KEY\s+missing: environment variable OPENAI_WORK_KEY \(api_key_env\) is not set\s+assistants=responses drop_params=false media_models=table reasoning_models=table$`, lines[3])
 	assert.Empty(t, r.stderr)
 
 	r = runCLI(t, context.Background(), nil, "--config", cfg, "accounts", "--json")

@@ -409,7 +409,7 @@ func TestCallHintsAtTheRightFlag(t *testing.T) {
 			"(hint: -f always sends a string; -F max_tokens=5 sends a number; -f always sends a string; -F top_p=1 sends a number)\n"},
 		{"a word with -f is no number", append(chat, "-f", "temperature=hot"), ExitScript,
 			"kosmo: openai_chat_completion: parameter 'temperature': number expected, got string\n"},
-		{"a number with -f to a string parameter is fine", []string{"--dry-run", "openai.create_image", "-f", "prompt=42"}, ExitOK, ""},
+		{"a number with -f to a string parameter is fine", []string{"--dry-run", "openai.create_image", "-f", "prompt=42", "-f", "model=gpt-image-2"}, ExitOK, ""},
 		{"an unknown parameter gets no hint", append(chat, "-f", "max_token=5"), ExitScript,
 			"parameter 'max_token': unknown parameter; did you mean 'max_tokens'?"},
 		{"a file without :base64", append(transcribe, "-F", "file_content=@"+wav), ExitScript,

@@ -754,9 +754,10 @@ kosmo's store is a SQLite file, by default ` + "`$XDG_DATA_HOME/kosmo/kosmo.db`"
 var today = map[string]string{
 	"openai_chat_completion":  "`POST /v1/chat/completions`.",
 	"openai_create_embedding": "`POST /v1/embeddings`.",
-	"openai_create_image":     "`POST /v1/images/generations`.",
-	"openai_transcribe_audio": "`POST /v1/audio/transcriptions` (multipart).",
-	"openai_text_to_speech":   "`POST /v1/audio/speech`.",
+	"openai_create_image": "`POST /v1/images/generations`. DALL·E is gone (removed 2026-05-12): the gpt-image-2 family makes images, " +
+		"and a call without `model` uses gpt-image-2 (see \"Media models today\").",
+	"openai_transcribe_audio": "`POST /v1/audio/transcriptions` (multipart); the response formats depend on the model.",
+	"openai_text_to_speech":   "`POST /v1/audio/speech`; tts-1, tts-1-hd and gpt-4o-mini-tts go on 2027-01-06.",
 	"openai_create_assistant": "Kept in kosmo's store, no request (OpenAI no longer keeps assistants). It belongs to the account " +
 		"(its name, base URL, organization and project). A `file_search` tool needs `vector_store_ids = {\"vs_…\"}` on the tool itself.",
 	"openai_list_assistants": "kosmo's store, newest first: the assistants made through the same account.",

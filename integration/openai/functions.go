@@ -1,8 +1,6 @@
 package openai
 
 import (
-	"fmt"
-
 	in "github.com/kosmo-run/kosmo/integration"
 )
 
@@ -10,11 +8,13 @@ import (
 var (
 	chatRoles    = []string{"system", "user", "assistant", "developer", "tool"}
 	threadRoles  = []string{"user", "assistant"}
-	imageSizes   = []string{"256x256", "512x512", "1024x1024", "1024x1792", "1792x1024"}
 	voices       = []string{"alloy", "echo", "fable", "onyx", "nova", "shimmer", "ash", "ballad", "coral", "sage", "verse", "marin", "cedar"}
 	audioFormats = []string{"mp3", "opus", "aac", "flac", "wav", "pcm"}
-	transcripts  = []string{"json", "text", "srt", "verbose_json", "vtt"}
-	purposes     = []string{"assistants", "assistants_output", "batch", "fine-tune", "vision", "user_data", "evals"}
+	// imageQualities and transcripts are every value of today's spec; which
+	// model takes which is the media tables' rule.
+	imageQualities = []string{"standard", "hd", "low", "medium", "high", "auto"}
+	transcripts    = []string{"json", "text", "srt", "verbose_json", "vtt", "diarized_json"}
+	purposes       = []string{"assistants", "assistants_output", "batch", "fine-tune", "vision", "user_data", "evals"}
 	// uploadable are the purposes a file can be uploaded with (the API's
 	// list; assistants_output files are made by the API, not uploaded).
 	uploadable = []string{"assistants", "batch", "fine-tune", "vision", "user_data", "evals"}
@@ -104,16 +104,19 @@ func functions() []*in.Function {
 			Description: "Generate an image from a text prompt using DALL·E.",
 			Operation:   in.Write, Stateless: true,
 			Params: []in.Param{
-				maxLen(str("prompt", "Text description of the desired image.", true), 4000),
+				str("prompt", "Text description of the desired image.", true),
 				str("model", "Model ID (e.g., `\"dall-e-3\"`, `\"dall-e-2\"`). Default: `\"dall-e-2\"`.", false),
 				num("n", in.TypeInteger, "Number of images to generate (1–10 for DALL·E 2, only 1 for DALL·E 3).", 1, 10),
-				enum("size", "Image size: `\"256x256\"`, `\"512x512\"`, `\"1024x1024\"`, `\"1024x1792\"`, `\"1792x1024\"`.", false, imageSizes),
-				enum("quality", "Image quality: `\"standard\"` or `\"hd\"` (DALL·E 3 only).", false, []string{"standard", "hd"}),
+				str("size", "Image size: `\"256x256\"`, `\"512x512\"`, `\"1024x1024\"`, `\"1024x1792\"`, `\"1792x1024\"`.", false),
+				enum("quality", "Image quality: `\"standard\"` or `\"hd\"` (DALL·E 3 only).", false, imageQualities),
 				enum("style", "Image style: `\"vivid\"` or `\"natural\"` (DALL·E 3 only).", false, []string{"vivid", "natural"}),
 				enum("response_format", "Response format: `\"url\"` or `\"b64_json\"`.", false, []string{"url", "b64_json"}),
 			},
-			Check: checkImage,
-			Build: postJSON("/images/generations", false),
+			Check:  checkImage,
+			Build:  postJSON("/images/generations", false),
+			Decode: decodeImage,
+			Spec:   imageSpec,
+			Run:    runImage,
 		},
 		{
 			Name:        "openai_transcribe_audio",
@@ -129,6 +132,9 @@ func functions() []*in.Function {
 			},
 			Build:  buildTranscription,
 			Decode: decodeTranscription,
+			Check:  checkTranscription,
+			Spec:   transcriptionSpec,
+			Run:    runTranscription,
 		},
 		{
 			Name:        "openai_text_to_speech",
@@ -138,12 +144,15 @@ func functions() []*in.Function {
 			Params: []in.Param{
 				str("model", "TTS model ID (e.g., `\"tts-1\"`, `\"tts-1-hd\"`).", true),
 				maxLen(str("input", "Text to convert to speech (max 4096 characters).", true), 4096),
-				enum("voice", "Voice to use: `\"alloy\"`, `\"echo\"`, `\"fable\"`, `\"onyx\"`, `\"nova\"`, or `\"shimmer\"`.", true, voices),
+				customVoice(enum("voice", "Voice to use: `\"alloy\"`, `\"echo\"`, `\"fable\"`, `\"onyx\"`, `\"nova\"`, or `\"shimmer\"`.", true, voices)),
 				num("speed", in.TypeNumber, "Speed of speech (0.25 to 4.0). Default: 1.0.", 0.25, 4),
 				enum("response_format", "Audio format: `\"mp3\"`, `\"opus\"`, `\"aac\"`, `\"flac\"`, `\"wav\"`. Default: `\"mp3\"`.", false, audioFormats),
 			},
 			Build:  postAudio("/audio/speech"),
 			Decode: decodeSpeech,
+			Check:  checkSpeech,
+			Spec:   speechSpec,
+			Run:    runSpeech,
 		},
 		{
 			Name:        "openai_create_assistant",
@@ -251,6 +260,8 @@ func functions() []*in.Function {
 				enum("purpose", "Purpose of the file: `\"assistants\"`, `\"assistants_output\"`, `\"batch\"`, `\"fine-tune\"`, `\"vision\"`.", true, uploadable),
 			},
 			Build: buildUpload,
+			Check: checkUpload,
+			Spec:  fileSpec,
 		},
 		{
 			Name:        "openai_list_files",
@@ -262,6 +273,7 @@ func functions() []*in.Function {
 				num("limit", in.TypeInteger, "Number of files to return (default 20, max 10000).", 1, 10000),
 			},
 			Build: getList("/files", false),
+			Spec:  filesListSpec,
 		},
 		{
 			Name:        "openai_list_models",
@@ -271,39 +283,4 @@ func functions() []*in.Function {
 			Build:       getList("/models", false),
 		},
 	}
-}
-
-// checkImage applies the per-model rules of DALL·E 2 and 3.
-func checkImage(args in.Args) []in.Problem {
-	model, _ := args["model"].(string)
-	var problems []in.Problem
-	add := func(path, format string, a ...any) {
-		problems = append(problems, in.Problem{Path: path, Message: fmt.Sprintf(format, a...)})
-	}
-	switch model {
-	case "dall-e-3":
-		if n, ok := args["n"].(float64); ok && n != 1 {
-			add("n", "dall-e-3 makes one image per request: 1 expected, got %g", n)
-		}
-		if size, ok := args["size"].(string); ok && (size == "256x256" || size == "512x512") {
-			add("size", "dall-e-3 sizes are \"1024x1024\", \"1024x1792\", \"1792x1024\"; got %q", size)
-		}
-	case "", "dall-e-2":
-		if size, ok := args["size"].(string); ok && (size == "1024x1792" || size == "1792x1024") {
-			add("size", "dall-e-2 sizes are \"256x256\", \"512x512\", \"1024x1024\"; got %q", size)
-		}
-		for _, k := range []string{"quality", "style"} {
-			if v, ok := args[k].(string); ok && !(k == "quality" && v == "standard") {
-				add(k, "%s %q is for dall-e-3 only (model is %q)", k, v, modelOrDefault(model))
-			}
-		}
-	}
-	return problems
-}
-
-func modelOrDefault(m string) string {
-	if m == "" {
-		return "dall-e-2"
-	}
-	return m
 }

@@ -38,7 +38,8 @@ func New() *integration.Integration {
 		Examples:   examples(),
 		Authorize:  authorize,
 		ParseError: parseError,
-		Settings:   append(settings(), chatSettings()...),
+		Settings:   append(append(settings(), chatSettings()...), mediaSettings()...),
+		Appendix:   mediaDoc(),
 	}
 }
 

@@ -166,7 +166,7 @@ func optional(args in.Args, names ...string) [][2]string {
 func buildTranscription(args in.Args) (*in.Request, error) {
 	content, _ := args["file_content"].([]byte)
 	filename, _ := args["filename"].(string)
-	data, ct, err := multipartBody(filename, content, optional(args, "model", "language", "response_format"))
+	data, ct, err := multipartBody(filename, content, formFields(args, "model", "language", "response_format"))
 	if err != nil {
 		return nil, fmt.Errorf("encoding multipart body: %w", err)
 	}
@@ -176,7 +176,7 @@ func buildTranscription(args in.Args) (*in.Request, error) {
 func buildUpload(args in.Args) (*in.Request, error) {
 	content, _ := args["file_content"].([]byte)
 	filename, _ := args["filename"].(string)
-	data, ct, err := multipartBody(filename, content, optional(args, "purpose"))
+	data, ct, err := multipartBody(filename, content, formFields(args, "purpose"))
 	if err != nil {
 		return nil, fmt.Errorf("encoding multipart body: %w", err)
 	}

@@ -323,7 +323,7 @@ func TestJSONBodies(t *testing.T) {
 			map[string]any{"thread_id": "thread_1", "assistant_id": "asst_1", "instructions": "Be brief."},
 			`{"assistant_id":"asst_1","instructions":"Be brief."}`},
 		{"integers are sent as integers", "openai_create_image",
-			map[string]any{"prompt": "A", "n": float64(2)}, `{"n":2,"prompt":"A"}`},
+			map[string]any{"prompt": "A", "n": float64(2)}, `{"model":"gpt-image-2","n":2,"prompt":"A"}`},
 		{"assistant tools as an array of objects", "openai_create_assistant",
 			map[string]any{"model": "gpt-4o", "tools": []any{map[string]any{"type": "code_interpreter"}}},
 			`{"model":"gpt-4o","tools":[{"type":"code_interpreter"}]}`},

@@ -33,8 +33,8 @@
 ---@field prompt string Text description of the desired image.
 ---@field model? string Model ID (e.g., "dall-e-3", "dall-e-2"). Default: "dall-e-2".
 ---@field n? integer Number of images to generate (1–10 for DALL·E 2, only 1 for DALL·E 3).
----@field size? "256x256"|"512x512"|"1024x1024"|"1024x1792"|"1792x1024" Image size: "256x256", "512x512", "1024x1024", "1024x1792", "1792x1024".
----@field quality? "standard"|"hd" Image quality: "standard" or "hd" (DALL·E 3 only).
+---@field size? string Image size: "256x256", "512x512", "1024x1024", "1024x1792", "1792x1024".
+---@field quality? "standard"|"hd"|"low"|"medium"|"high"|"auto" Image quality: "standard" or "hd" (DALL·E 3 only).
 ---@field style? "vivid"|"natural" Image style: "vivid" or "natural" (DALL·E 3 only).
 ---@field response_format? "url"|"b64_json" Response format: "url" or "b64_json".
 
@@ -44,13 +44,13 @@
 ---@field filename string Filename with extension (e.g., "audio.mp3", "recording.wav").
 ---@field model string Model to use for transcription (e.g., "whisper-1").
 ---@field language? string ISO 639-1 language code (e.g., "en", "fr", "de").
----@field response_format? "json"|"text"|"srt"|"verbose_json"|"vtt" Output format: "json", "text", "srt", "verbose_json", "vtt".
+---@field response_format? "json"|"text"|"srt"|"verbose_json"|"vtt"|"diarized_json" Output format: "json", "text", "srt", "verbose_json", "vtt".
 
 ---Generate speech audio from text.
 ---@class kosmo.openai.OpenaiTextToSpeechParams
 ---@field model string TTS model ID (e.g., "tts-1", "tts-1-hd").
 ---@field input string Text to convert to speech (max 4096 characters).
----@field voice "alloy"|"echo"|"fable"|"onyx"|"nova"|"shimmer"|"ash"|"ballad"|"coral"|"sage"|"verse"|"marin"|"cedar" Voice to use: "alloy", "echo", "fable", "onyx", "nova", or "shimmer".
+---@field voice "alloy"|"echo"|"fable"|"onyx"|"nova"|"shimmer"|"ash"|"ballad"|"coral"|"sage"|"verse"|"marin"|"cedar"|table<string, any> Voice to use: "alloy", "echo", "fable", "onyx", "nova", or "shimmer".
 ---@field speed? number Speed of speech (0.25 to 4.0). Default: 1.0.
 ---@field response_format? "mp3"|"opus"|"aac"|"flac"|"wav"|"pcm" Audio format: "mp3", "opus", "aac", "flac", "wav". Default: "mp3".
 
@@ -178,11 +178,14 @@
 ---@class kosmo.openai.ImagesResult
 ---@field created integer Unix time, in seconds.
 ---@field data kosmo.openai.Image[]
+---@field output_format? "png"|"jpeg"|"webp" GPT image models: the format of the images.
+---@field background? "transparent"|"opaque" GPT image models: the background made.
 ---@field [string] any
 
 ---@class kosmo.openai.Image
----@field url? string With response_format "url" (the default): a link that expires after an hour.
----@field b64_json? string With response_format "b64_json": the PNG, base64-encoded.
+---@field url? string DALL·E with response_format "url" (its default): a link that expires after an hour.
+---@field b64_json? string The image, base64-encoded (always, from GPT image models).
+---@field mime_type string "image/png", "image/jpeg" or "image/webp": the type of the image's bytes.
 ---@field revised_prompt? string DALL·E 3's rewrite of the prompt.
 ---@field [string] any
 

@@ -1,15 +1,16 @@
-// Command chatspec extracts the request schema of chat completions from
-// OpenAI's published OpenAPI document into the file that kosmo embeds and
-// validates openai_chat_completion's arguments by:
+// Command chatspec extracts the request schemas of kosmo's OpenAI functions
+// from OpenAI's published OpenAPI document into the files that kosmo embeds
+// and validates the functions' arguments by:
 //
 //	go run ./integration/openai/chatspec -in PATH/TO/openai-openapi/openapi.json
 //
-// It writes integration/openai/chat_request.schema.json (see -out): the
-// properties of CreateChatCompletionRequest, flattened out of its allOf, and
-// every component schema they reach, with the keywords validation and docs
-// use (examples and the documentation site's own markers dropped). A spec
-// update is a re-run of this command. Keys come out sorted, so a re-run on
-// the same input gives the same bytes.
+// It writes one file per target (see Targets) into integration/openai (see
+// -dir): the properties of a request schema, flattened out of its allOf (or
+// the query parameters of an operation), and every component schema they
+// reach, with the keywords validation and docs use (examples and the
+// documentation site's own markers dropped). A spec update is a re-run of
+// this command. Keys come out sorted, so a re-run on the same input gives
+// the same bytes.
 package main
 
 import (
@@ -19,61 +20,106 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 )
 
-// Root is the request schema extracted.
-const Root = "CreateChatCompletionRequest"
+// Target is one extract: the request schema Root of components.schemas, or
+// the query parameters of the operation Method Path; Omit lists properties
+// a function takes under other names (a multipart "file" is kosmo's
+// file_content and filename).
+type Target struct {
+	File         string
+	Root         string
+	Path, Method string
+	Omit         []string
+}
+
+// Targets are the extracts kosmo embeds, by file name.
+var Targets = []Target{
+	{File: "chat_request.schema.json", Root: "CreateChatCompletionRequest"},
+	{File: "image_request.schema.json", Root: "CreateImageRequest"},
+	{File: "speech_request.schema.json", Root: "CreateSpeechRequest"},
+	{File: "transcription_request.schema.json", Root: "CreateTranscriptionRequest", Omit: []string{"file"}},
+	{File: "file_request.schema.json", Root: "CreateFileRequest", Omit: []string{"file"}},
+	{File: "files_list_query.schema.json", Path: "/files", Method: "get"},
+}
 
 const refPrefix = "#/components/schemas/"
 
 func main() {
 	in := flag.String("in", "", "the published openapi.json (required)")
-	out := flag.String("out", "integration/openai/chat_request.schema.json", "where to write the schema")
+	dir := flag.String("dir", "integration/openai", "where to write the schemas")
 	flag.Parse()
 	if *in == "" {
 		fmt.Fprintln(os.Stderr, "chatspec: -in is required: the path of the published openapi.json")
 		os.Exit(2)
 	}
-	src, err := os.ReadFile(*in)
-	if err == nil {
-		var data []byte
-		if data, err = Extract(src); err == nil {
-			err = os.WriteFile(*out, data, 0o644)
-		}
-	}
-	if err != nil {
+	if err := run(*in, *dir); err != nil {
 		fmt.Fprintln(os.Stderr, "chatspec:", err)
 		os.Exit(1)
 	}
+}
+
+func run(in, dir string) error {
+	src, err := os.ReadFile(in)
+	if err != nil {
+		return err
+	}
+	for _, t := range Targets {
+		data, err := t.Extract(src)
+		if err != nil {
+			return fmt.Errorf("%s: %w", t.File, err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, t.File), data, 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // dropped are keywords neither validation nor the docs use.
 var dropped = map[string]bool{"example": true, "examples": true, "x-oaiMeta": true, "x-oaiExpandable": true,
 	"x-oaiTypeLabel": true, "x-stainless-const": true, "x-stainless-naming": true}
 
-// Extract returns the schema document: {"source", "root": {type, properties,
-// required}, "definitions": {name: schema}}.
-func Extract(src []byte) ([]byte, error) {
-	var doc struct {
-		Info struct {
-			Version string `json:"version"`
-		} `json:"info"`
-		Components struct {
-			Schemas map[string]any `json:"schemas"`
-		} `json:"components"`
-	}
+type document struct {
+	Info struct {
+		Version string `json:"version"`
+	} `json:"info"`
+	Paths      map[string]map[string]json.RawMessage `json:"paths"`
+	Components struct {
+		Schemas map[string]any `json:"schemas"`
+	} `json:"components"`
+}
+
+// Extract returns the schema document of t: {"source", "root": {type,
+// properties, required}, "definitions": {name: schema}}.
+func (t Target) Extract(src []byte) ([]byte, error) {
+	var doc document
 	if err := json.Unmarshal(src, &doc); err != nil {
 		return nil, err
 	}
 	schemas := doc.Components.Schemas
-	if schemas[Root] == nil {
-		return nil, errors.New("the document has no " + Root)
-	}
 	props, required := map[string]any{}, []string{}
-	if err := flatten(schemas, schemas[Root], props, &required, 0); err != nil {
-		return nil, err
+	var from string
+	if t.Root != "" {
+		if schemas[t.Root] == nil {
+			return nil, errors.New("the document has no " + t.Root)
+		}
+		if err := flatten(schemas, schemas[t.Root], props, &required, 0); err != nil {
+			return nil, err
+		}
+		from = "components.schemas." + t.Root
+	} else {
+		if err := queryParams(doc, t, props, &required); err != nil {
+			return nil, err
+		}
+		from = "paths." + t.Path + "." + t.Method + ".parameters"
+	}
+	for _, name := range t.Omit {
+		delete(props, name)
+		required = remove(required, name)
 	}
 	sort.Strings(required)
 	root := map[string]any{"type": "object", "properties": props, "required": required}
@@ -101,7 +147,7 @@ func Extract(src []byte) ([]byte, error) {
 	}
 	walk(props)
 	out := map[string]any{
-		"source":      "OpenAI OpenAPI " + doc.Info.Version + ", components.schemas." + Root + " (generated by integration/openai/chatspec; do not edit)",
+		"source":      "OpenAI OpenAPI " + doc.Info.Version + ", " + from + " (generated by integration/openai/chatspec; do not edit)",
 		"root":        clean(root),
 		"definitions": defs,
 	}
@@ -113,6 +159,57 @@ func Extract(src []byte) ([]byte, error) {
 		return nil, err
 	}
 	return buf.Bytes(), nil
+}
+
+// queryParams collects the query parameters of t's operation as
+// properties, each the parameter's schema with the parameter's description.
+func queryParams(doc document, t Target, props map[string]any, required *[]string) error {
+	raw, ok := doc.Paths[t.Path][t.Method]
+	if !ok {
+		return fmt.Errorf("the document has no %s %s", t.Method, t.Path)
+	}
+	var op struct {
+		Parameters []struct {
+			Name        string         `json:"name"`
+			In          string         `json:"in"`
+			Required    bool           `json:"required"`
+			Description string         `json:"description"`
+			Schema      map[string]any `json:"schema"`
+		} `json:"parameters"`
+	}
+	if err := json.Unmarshal(raw, &op); err != nil {
+		return err
+	}
+	for _, p := range op.Parameters {
+		if p.In != "query" {
+			continue
+		}
+		s := map[string]any{}
+		for k, v := range p.Schema {
+			s[k] = v
+		}
+		if p.Description != "" {
+			s["description"] = p.Description
+		}
+		props[p.Name] = s
+		if p.Required {
+			*required = append(*required, p.Name)
+		}
+	}
+	if len(props) == 0 {
+		return fmt.Errorf("%s %s has no query parameters", t.Method, t.Path)
+	}
+	return nil
+}
+
+func remove(list []string, s string) []string {
+	out := list[:0]
+	for _, x := range list {
+		if x != s {
+			out = append(out, x)
+		}
+	}
+	return out
 }
 
 // flatten collects the properties and required names of an object schema

@@ -49,7 +49,13 @@ func (h *Handler) speech(w http.ResponseWriter, r *http.Request) error {
 	if c.failed() {
 		return c.Err()
 	}
+	if h.gone(model) {
+		return modelNotFound(model)
+	}
 	if _, err := modelFor(speechEndpoint, model); err != nil {
+		return err
+	}
+	if err := speechRules(model, o); err != nil {
 		return err
 	}
 	seconds := speechSeconds(input, speed)
@@ -184,7 +190,7 @@ type transcription struct {
 }
 
 func (h *Handler) transcriptions(w http.ResponseWriter, r *http.Request) error {
-	t, err := parseTranscription(r)
+	t, err := parseTranscription(r, h.gone)
 	if err != nil {
 		return err
 	}
@@ -235,7 +241,7 @@ func (h *Handler) transcriptions(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func parseTranscription(r *http.Request) (*transcription, error) {
+func parseTranscription(r *http.Request, gone func(model string) bool) (*transcription, error) {
 	form, err := readMultipart(r)
 	if err != nil {
 		return nil, err
@@ -278,11 +284,14 @@ func parseTranscription(r *http.Request) (*transcription, error) {
 	if c.failed() {
 		return nil, c.Err()
 	}
+	if gone(t.model) {
+		return nil, modelNotFound(t.model)
+	}
 	m, err := modelFor(transcriptionsEndpoint, t.model)
 	if err != nil {
 		return nil, err
 	}
-	formats := m.formats
+	formats := transcriptionFormats(t.model, m.formats)
 	if !slices.Contains(formats, t.format) {
 		return nil, invalidRequest("response_format", "unsupported_value",
 			"response_format '%s' is not compatible with model '%s'. Use %s instead.", t.format, t.model, quoteList(formats))

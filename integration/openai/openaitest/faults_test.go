@@ -178,7 +178,7 @@ func TestConcurrentUse(t *testing.T) {
 				ok(t, postJSON(t, s, "/v1/embeddings", `{"model":"text-embedding-3-small","input":"x"}`, authHeaders()))
 				upload(t, s, "f.txt", "assistants", []byte("x"))
 				ok(t, call(t, s, http.MethodGet, "/v1/files", nil, authHeaders()))
-				ok(t, postJSON(t, s, "/v1/images/generations", `{"prompt":"x","size":"8x8"}`, authHeaders()))
+				ok(t, postJSON(t, s, "/v1/images/generations", `{"prompt":"x","model":"gpt-image-2","size":"16x16"}`, authHeaders()))
 				if i%2 == 0 {
 					s.InjectFault(Fault{Path: "/v1/none", Status: 500, Times: 1})
 					s.ClearFaults()

@@ -9,7 +9,6 @@ import (
 	"io"
 	"net/http"
 	"strconv"
-	"strings"
 )
 
 // imagePathPrefix is where generated images are served, without auth, for
@@ -90,6 +89,9 @@ func (h *Handler) imageGenerations(w http.ResponseWriter, r *http.Request) error
 	if c.failed() {
 		return c.Err()
 	}
+	if h.gone(modelName) {
+		return modelNotFound(modelName)
+	}
 	entry, err := modelFor(imagesEndpoint, modelName)
 	if err != nil {
 		return err
@@ -103,20 +105,25 @@ func (h *Handler) imageGenerations(w http.ResponseWriter, r *http.Request) error
 		return invalidRequest("n", "integer_above_max_value",
 			"Invalid 'n': integer above maximum value. Expected a value <= %d for model '%s', but got %d instead.", model.maxN, modelName, n)
 	}
-	if outFormat == "webp" {
-		return unsupported("output_format", "Output format 'webp'")
-	}
 	if !model.gpt && (o.has("output_format") || o.has("background") || o.has("output_compression")) {
 		return invalidRequest("output_format", "",
 			"The 'output_format', 'output_compression' and 'background' parameters are only supported for gpt-image models.")
 	}
-	if model.gpt && o.has("response_format") {
-		return invalidRequest("response_format", "unknown_parameter",
-			"Unknown parameter: 'response_format'. gpt-image models always return base64-encoded images.")
+	if model.gpt {
+		for _, p := range []string{"response_format", "style"} {
+			if o.has(p) {
+				return invalidRequest(p, "unknown_parameter",
+					"Unknown parameter: '%s'. gpt-image models always return base64-encoded images.", p)
+			}
+		}
 	}
-	width, height, err := parseImageSize(sizeStr)
+	width, height, err := imageSize(modelName, sizeStr, quality)
 	if err != nil {
 		return err
+	}
+	if background == "transparent" && outFormat == "jpeg" {
+		return invalidRequest("background", "invalid_value",
+			"Transparent background is not supported for output format 'jpeg'. Use 'png' or 'webp'.")
 	}
 	if n*int64(width)*int64(height) > maxImagePixels {
 		return invalidRequest("size", "invalid_value",
@@ -156,6 +163,8 @@ func (h *Handler) imageGenerations(w http.ResponseWriter, r *http.Request) error
 		if resp.Quality == "" {
 			resp.Quality = "medium"
 		}
+		// The answer's size names the standard sizes only (the spec's enum);
+		// a custom size is in the image itself.
 		if s := strconv.Itoa(width) + "x" + strconv.Itoa(height); s == "1024x1024" || s == "1024x1536" || s == "1536x1024" {
 			resp.Size = s
 		}
@@ -168,22 +177,6 @@ func (h *Handler) imageGenerations(w http.ResponseWriter, r *http.Request) error
 	return nil
 }
 
-// parseImageSize reads "WxH" (each side 1 to 4096) or "auto"; "" and "auto"
-// are 1024x1024.
-func parseImageSize(s string) (int, int, error) {
-	if s == "" || s == "auto" {
-		return 1024, 1024, nil
-	}
-	ws, hs, ok := strings.Cut(s, "x")
-	wd, err1 := strconv.Atoi(ws)
-	ht, err2 := strconv.Atoi(hs)
-	if !ok || err1 != nil || err2 != nil || wd < 1 || ht < 1 || wd > 4096 || ht > 4096 {
-		return 0, 0, invalidRequest("size", "invalid_value",
-			"Invalid value: '%s'. Supported values are: 'auto' or 'WIDTHxHEIGHT' with each side from 1 to 4096, e.g. '256x256', '512x512', '1024x1024', '1536x1024', '1024x1536', '1792x1024', and '1024x1792'.", s)
-	}
-	return wd, ht, nil
-}
-
 // requestOrigin is the scheme and host the client used to reach the fake.
 func requestOrigin(r *http.Request) string {
 	scheme := "http"
@@ -193,10 +186,13 @@ func requestOrigin(r *http.Request) string {
 	return scheme + "://" + r.Host
 }
 
-// drawPicture paints a deterministic picture for a prompt: a diagonal
-// gradient between two colours taken from the prompt's hash, with an 8×8
-// grid of blocks, some filled with a third colour. Picture i of a request
-// differs from the others.
+// drawPicture paints a deterministic picture for a prompt at the size
+// asked: horizontal bands stepping between two colours taken from the
+// prompt's hash (32 steps top to bottom), with an 8×8 grid of blocks, some
+// filled with a third colour. With transparent, the bands are transparent
+// (alpha 0) and only the blocks are painted. Flat regions keep every format
+// small in bytes at any size. Picture i of a request differs from the
+// others.
 func drawPicture(prompt string, i, width, height int, transparent bool) *image.NRGBA {
 	seed := hash64(prompt + "\x00" + strconv.Itoa(i))
 	col := func(k uint) (uint8, uint8, uint8) {
@@ -207,14 +203,12 @@ func drawPicture(prompt string, i, width, height int, transparent bool) *image.N
 	r2, g2, b2 := col(40)
 	blocks := splitmix64(seed)
 	img := image.NewNRGBA(image.Rect(0, 0, width, height))
-	span := width + height - 1
-	if span < 1 {
-		span = 1
-	}
-	lerp := func(a, b uint8, t, n int) uint8 { return uint8((int(a)*(n-t) + int(b)*t) / n) }
+	const steps = 32
+	lerp := func(a, b uint8, t int) uint8 { return uint8((int(a)*(steps-1-t) + int(b)*t) / (steps - 1)) }
 	for y := range height {
 		row := img.Pix[y*img.Stride : y*img.Stride+4*width]
 		by := y * 8 / height
+		t := y * steps / height
 		for x := range width {
 			p := row[4*x : 4*x+4]
 			bx := x * 8 / width
@@ -222,23 +216,25 @@ func drawPicture(prompt string, i, width, height int, transparent bool) *image.N
 				p[0], p[1], p[2], p[3] = r2, g2, b2, 255
 				continue
 			}
-			t := x + y
-			p[0], p[1], p[2], p[3] = lerp(r0, r1, t, span), lerp(g0, g1, t, span), lerp(b0, b1, t, span), 255
-			if transparent {
-				p[3] = 0
+			if !transparent {
+				p[0], p[1], p[2], p[3] = lerp(r0, r1, t), lerp(g0, g1, t), lerp(b0, b1, t), 255
 			}
 		}
 	}
 	return img
 }
 
-// encodeImage encodes a picture as PNG (fast compression) or JPEG.
-func encodeImage(img image.Image, format string, quality int) ([]byte, error) {
+// encodeImage encodes a picture as PNG (fast compression), JPEG or
+// lossless WebP.
+func encodeImage(img *image.NRGBA, format string, quality int) ([]byte, error) {
 	var buf bytes.Buffer
 	var err error
-	if format == "jpeg" {
+	switch format {
+	case "webp":
+		return encodeWebP(img), nil
+	case "jpeg":
 		err = jpeg.Encode(&buf, img, &jpeg.Options{Quality: max(quality, 1)})
-	} else {
+	default:
 		enc := png.Encoder{CompressionLevel: png.BestSpeed}
 		err = enc.Encode(&buf, img)
 	}

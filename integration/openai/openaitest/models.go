@@ -96,6 +96,8 @@ var modelTable = []modelInfo{
 	imageEntry("gpt-image-1", 1745517030, "system", imageLimits{maxN: 10, maxPrompt: 32000, gpt: true}, false),
 	imageEntry("gpt-image-1-mini", 1758845821, "system", imageLimits{maxN: 10, maxPrompt: 32000, gpt: true}, false),
 	imageEntry("gpt-image-1.5", 1763424000, "system", imageLimits{maxN: 10, maxPrompt: 32000, gpt: true}, true),
+	imageEntry("gpt-image-2", 1776729600, "system", imageLimits{maxN: 10, maxPrompt: 32000, gpt: true}, true),
+	imageEntry("gpt-image-2-2026-04-21", 1776729600, "system", imageLimits{maxN: 10, maxPrompt: 32000, gpt: true}, true),
 	transcriptionEntry("whisper-1", 1677532384, "openai-internal", "json", "text", "srt", "verbose_json", "vtt"),
 	transcriptionEntry("gpt-4o-transcribe", 1742068463, "system", "json", "text"),
 	transcriptionEntry("gpt-4o-mini-transcribe", 1742068596, "system", "json", "text"),

@@ -4,6 +4,9 @@ import (
 	"fmt"
 	"net/http"
 	"testing"
+	"time"
+
+	"github.com/kosmo-run/kosmo/integration/openai/mediamodels"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -19,7 +22,7 @@ func modelRequest(t *testing.T, s *Server, e endpoint, model string) response {
 	case embeddingsEndpoint:
 		return postJSON(t, s, "/v1/embeddings", map[string]any{"model": model, "input": "hi"}, authHeaders())
 	case imagesEndpoint:
-		return postJSON(t, s, "/v1/images/generations", map[string]any{"model": model, "prompt": "a cat", "size": "64x64"}, authHeaders())
+		return postJSON(t, s, "/v1/images/generations", map[string]any{"model": model, "prompt": "a cat", "size": "1024x1024"}, authHeaders())
 	case speechEndpoint:
 		return postJSON(t, s, "/v1/audio/speech", map[string]any{"model": model, "input": "hi", "voice": "alloy"}, authHeaders())
 	case transcriptionsEndpoint:
@@ -124,6 +127,11 @@ func TestModelTableServesEachKind(t *testing.T) {
 		for e, kind := range serves {
 			t.Run(endpointNames[e]+"/"+m.id, func(t *testing.T) {
 				r := modelRequest(t, s, e, m.id)
+				if m.kind == kind && mediamodels.Gone(m.id, time.Now()) {
+					require.Equal(t, http.StatusNotFound, r.status, "a removed model, body: %s", r.body)
+					assert.Equal(t, "model_not_found", r.apiError(t)["code"])
+					return
+				}
 				if m.kind == kind {
 					require.Equal(t, http.StatusOK, r.status, "body: %s", r.body)
 					return

@@ -20,6 +20,7 @@ type config struct {
 	maxBody     int64
 	maxRequests int // < 0: record every request
 	legacy      bool
+	oldMedia    bool       // WithRemovedMediaModels
 	requestLog  *accessLog // nil: no request log
 }
 
