@@ -78,6 +78,26 @@ function TestLua51ResumeStatus()
   ok(err:find("^[^:]+:%d+: [^:]+:%d+: boom$") ~= nil, err)
 end
 
+-- 7. Non-tail recursion 15,000 deep and 150 nested pcalls (Lua 5.1 recurses
+-- about 16,000 deep and nests about 197 pcalls); deeper recursion is a
+-- catchable "stack overflow" that leaves the VM usable.
+function TestLua51CallDepth()
+  local function r(n) if n == 0 then return 0 end return 1 + r(n - 1) end
+  eq(r(15000), 15000)
+  local function nest(n) if n == 0 then return "deep" end return select(2, pcall(nest, n - 1)) end
+  eq(nest(150), "deep")
+  local depth = 0
+  local function f(n) depth = n return 1 + f(n + 1) end
+  local okay, err = pcall(f, 1)
+  eq(okay, false); contains(err, "stack overflow")
+  ok(depth > 15000, depth)
+  -- a pcall that caught an overflow returns its own results
+  local function g(n) local o, e = pcall(g, n + 1) return o, e end
+  local r1, r2, r3 = pcall(g, 1)
+  eq(r1, true); eq(r2, true); eq(r3, true)
+  eq(r(100), 100)
+end
+
 -- 8. An unanchored search that finds nothing in 8 KB answers nil (Lua 5.1
 -- answers for 20 KB in a second; kosmo takes about 4 s for that).
 function TestLua51PatternFailingSearch()
@@ -1124,6 +1144,27 @@ function TestLua51OsDate()
   local t = os.date("!*t", 0)
   eq(t.year, 1970); eq(t.month, 1); eq(t.day, 1); eq(t.wday, 5); eq(t.yday, 1); eq(t.isdst, false)
   eq(pcall(os.date, "*t", "x"), false)
+end
+
+-- 12. Numbers become strings as Lua 5.1's "%.14g" writes them.
+function TestLua51NumberToString()
+  eq(tostring(0.1 + 0.2), "0.3")
+  eq(tostring(100 / 3), "33.333333333333")
+  eq(0.1 + 0.2 .. "", "0.3")
+  eq("x" .. 100 / 3, "x33.333333333333")
+  eq(string.format("%s", 1 / 3), "0.33333333333333")
+  eq(tostring(2 ^ 53), "9.007199254741e+15")
+  eq(tostring(1e15), "1e+15")
+  eq(tostring(99999999999999), "99999999999999")
+  eq(tostring(1e-5), "1e-05")
+  local zero = 0
+  eq(tostring(-zero), "-0")
+  eq(tostring(1 / 0), "inf")
+  eq(tostring(-1 / 0), "-inf")
+  eq(tostring(3), "3")
+  eq(tostring(-2.5), "-2.5")
+  eq(string.rep(0.5, 2), "0.50.5")
+  eq(#tostring(math.pi), 15)
 end
 
 -- 13. error(message, level) names the function level levels up.

@@ -262,7 +262,7 @@ func (cs *autoGrowingCallFrameStack) IsEmpty() bool {
 
 // IsFull returns true if the stack cannot receive any more stack pushes without overflowing
 func (cs *autoGrowingCallFrameStack) IsFull() bool {
-	return int(cs.segIdx) == len(cs.segments) && cs.segSp >= FramesPerSegment
+	return int(cs.segIdx) == len(cs.segments)-1 && cs.segSp >= FramesPerSegment
 }
 
 func (cs *autoGrowingCallFrameStack) Clear() {
@@ -311,6 +311,12 @@ func (cs *autoGrowingCallFrameStack) Sp() int {
 func (cs *autoGrowingCallFrameStack) SetSp(sp int) {
 	desiredSegIdx := segIdx(sp / FramesPerSegment)
 	desiredFramesInLastSeg := uint8(sp % FramesPerSegment)
+	if desiredFramesInLastSeg == 0 && cs.segIdx < desiredSegIdx {
+		// sp ends the current segment, which is full: keep it (kosmo patch,
+		// see PATCHES.md; without it the stack lost that segment's frames)
+		desiredSegIdx = cs.segIdx
+		desiredFramesInLastSeg = FramesPerSegment
+	}
 	for {
 		if cs.segIdx <= desiredSegIdx {
 			break
@@ -796,17 +802,19 @@ func (ls *LState) stackTrace(level int) string {
 	buf := []string{}
 	header := "stack traceback:"
 	if ls.currentFrame != nil {
-		i := 0
-		for dbg, ok := ls.GetStack(i); ok; dbg, ok = ls.GetStack(i) {
-			cf := dbg.frame
-			buf = append(buf, fmt.Sprintf("\t%v in %v", ls.Where(i), ls.formattedFrameFuncName(cf)))
+		// kosmo patch (see PATCHES.md): walk the frames once; GetStack(i)
+		// walks i frames, which made a deep stack's traceback quadratic.
+		for cf := ls.currentFrame; cf != nil; cf = cf.Parent {
+			where := "[G]:"
+			if cf.Fn.Proto != nil {
+				where = fmt.Sprintf("%v:%v:", cf.Fn.Proto.SourceName, cf.Fn.Proto.DbgSourcePositions[cf.Pc-1])
+			}
+			buf = append(buf, fmt.Sprintf("\t%v in %v", where, ls.formattedFrameFuncName(cf)))
 			if !cf.Fn.IsG && cf.TailCall > 0 {
 				for tc := cf.TailCall; tc > 0; tc-- {
 					buf = append(buf, "\t(tailcall): ?")
-					i++
 				}
 			}
-			i++
 		}
 	}
 	buf = append(buf, fmt.Sprintf("\t%v: %v", "[G]", "?"))
