@@ -1167,6 +1167,48 @@ function TestLua51NumberToString()
   eq(#tostring(math.pi), 15)
 end
 
+-- 13. Errors name the variable as Lua 5.1 does (the reference's messages).
+function TestLua51ErrorNames()
+  local function msg(f, ...)
+    local okay, err = pcall(f, ...)
+    eq(okay, false)
+    return (err:gsub("^[^:]+:%d+: ", ""))
+  end
+  local t = {}
+  local up
+  local cases = {
+    { function() return t.choice[1] end, "attempt to index field 'choice' (a nil value)" },
+    { function() return undefined_global.x end, "attempt to index global 'undefined_global' (a nil value)" },
+    { function() local l; return l.x end, "attempt to index local 'l' (a nil value)" },
+    { function() return up.x end, "attempt to index upvalue 'up' (a nil value)" },
+    { function() undefined_function() end, "attempt to call global 'undefined_function' (a nil value)" },
+    { function() t:m() end, "attempt to call method 'm' (a nil value)" },
+    { function() return t.f(1) end, "attempt to call field 'f' (a nil value)" },
+    { function() local n = 5; return n.x end, "attempt to index local 'n' (a number value)" },
+    { function() t.a.b = 1 end, "attempt to index field 'a' (a nil value)" },
+    { function() return t[1][2] end, "attempt to index field '?' (a nil value)" },
+    { function() return t.a + 1 end, "attempt to perform arithmetic on field 'a' (a nil value)" },
+    { function() return 1 + t end, "attempt to perform arithmetic on upvalue 't' (a table value)" },
+    { function() return "abc" + 1 end, "attempt to perform arithmetic on a string value" },
+    { function() return -{} end, "attempt to perform arithmetic on a table value" },
+    { function() local s; return "a" .. s end, "attempt to concatenate local 's' (a nil value)" },
+    { function() return t .. "x" end, "attempt to concatenate upvalue 't' (a table value)" },
+    { function() return #nil end, "attempt to get length of a nil value" },
+    { function() return {} < {} end, "attempt to compare two table values" },
+    { function() return 1 < "x" end, "attempt to compare number with string" },
+    { function() for i = "a", 2 do end end, "'for' initial value must be a number" },
+    { function() do local a = 1 end local b; return b.c end, "attempt to index local 'b' (a nil value)" },
+    -- a value that control flow chose between two sources has no name
+    { function() return (t.a or t.b).c end, "attempt to index a nil value" },
+  }
+  for i, c in ipairs(cases) do
+    eq(msg(c[1]), c[2], "case " .. i)
+  end
+  -- without a name where the value is not a variable
+  local okay, err = pcall(nil)
+  eq(okay, false); eq(err, "attempt to call a nil value")
+end
+
 -- 13. error(message, level) names the function level levels up.
 function TestLua51ErrorLevel()
   local function lvl(n) error("x", n) end
@@ -1178,6 +1220,14 @@ function TestLua51ErrorLevel()
   eq(tonumber(line2), tonumber(line1) + 1, "level 2 is the caller of lvl")
   local okay, e = pcall(error, { code = 1 }); eq(type(e), "table")
   okay, e = pcall(error); eq(e, nil)
+end
+
+-- An error inside an xpcall message handler (found by the 5.1 suite's errors.lua).
+function TestLua51ErrorInErrorHandler()
+  local okay, err = xpcall(error, error)
+  eq(okay, false); eq(err, "error in error handling")
+  okay, err = xpcall(function() error("x", 0) end, function(m) return "handled " .. m end)
+  eq(okay, false); eq(err, "handled x")
 end
 
 -- 14. %q and %c as Lua 5.1 writes them; the other directives as C does.

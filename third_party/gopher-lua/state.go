@@ -1143,7 +1143,7 @@ func (ls *LState) pushCallFrame(cf callFrame, fn LValue, meta bool) { // +inline
 		ls.reg.Insert(fn, cf.LocalBase)
 	}
 	if cf.Fn == nil {
-		ls.RaiseError("attempt to call a non-function object")
+		ls.typeError(fn, "call")
 	}
 	if ls.stack.IsFull() {
 		ls.RaiseError("stack overflow")
@@ -1294,7 +1294,7 @@ func (ls *LState) getField(obj LValue, key LValue) LValue {
 		metaindex := ls.metaOp1(curobj, "__index")
 		if metaindex == LNil {
 			if !istable {
-				ls.RaiseError("attempt to index a non-table object(%v) with key '%s'", curobj.Type().String(), key.String())
+				ls.typeError(curobj, "index")
 			}
 			return LNil
 		}
@@ -1325,7 +1325,7 @@ func (ls *LState) getFieldString(obj LValue, key string) LValue {
 		metaindex := ls.metaOp1(curobj, "__index")
 		if metaindex == LNil {
 			if !istable {
-				ls.RaiseError("attempt to index a non-table object(%v) with key '%s'", curobj.Type().String(), key)
+				ls.typeError(curobj, "index")
 			}
 			return LNil
 		}
@@ -1356,7 +1356,7 @@ func (ls *LState) setField(obj LValue, key LValue, value LValue) {
 		metaindex := ls.metaOp1(curobj, "__newindex")
 		if metaindex == LNil {
 			if !istable {
-				ls.RaiseError("attempt to index a non-table object(%v) with key '%s'", curobj.Type().String(), key.String())
+				ls.typeError(curobj, "index")
 			}
 			ls.RawSet(tb, key, value)
 			return
@@ -1388,7 +1388,7 @@ func (ls *LState) setFieldString(obj LValue, key string, value LValue) {
 		metaindex := ls.metaOp1(curobj, "__newindex")
 		if metaindex == LNil {
 			if !istable {
-				ls.RaiseError("attempt to index a non-table object(%v) with key '%s'", curobj.Type().String(), key)
+				ls.typeError(curobj, "index")
 			}
 			tb.RawSetString(key, value)
 			return
@@ -2074,7 +2074,8 @@ func (ls *LState) PCall(nargs, nret int, errfunc *LFunction) (err error) {
 								err.(*ApiError).StackTrace = strings.Trim(string(buf), "\000") + ls.stackTrace(0)
 							}
 						} else {
-							err = rcv.(*ApiError)
+							// kosmo patch (see PATCHES.md): Lua 5.1's LUA_ERRERR
+							err = newApiErrorS(ApiErrorError, "error in error handling")
 							err.(*ApiError).StackTrace = ls.stackTrace(0)
 						}
 						ls.stack.SetSp(sp)
