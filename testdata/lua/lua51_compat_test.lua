@@ -1230,6 +1230,26 @@ function TestLua51ErrorInErrorHandler()
   eq(okay, false); eq(err, "handled x")
 end
 
+-- Found by the 5.1 suite's nextvar.lua: table.foreach, foreachi, maxn and
+-- setn as Lua 5.1 has them; a numeric for converts strings that are numbers.
+function TestLua51TableAndFor()
+  local seen = {}
+  eq(table.foreach({ a = 1, b = 2 }, function(k, v) seen[k] = v end), nil)
+  eq(seen.a, 1); eq(seen.b, 2)
+  eq(table.foreach({ x = 5 }, function(k, v) return k .. v end), "x5")
+  eq(table.foreachi({ 5, 6, 7 }, function(i, v) if v == 6 then return i end end), 2)
+  eq(table.maxn({}), 0)
+  eq(table.maxn({ ["1000"] = true, [24.5] = 3 }), 24.5)
+  eq(table.maxn({ 1, 2, [2 ^ 40] = 1 }), 2 ^ 40)
+  local okay, err = pcall(table.setn, {}, 1)
+  eq(okay, false); eq(err, "'setn' is obsolete")
+  local n = 0
+  for _ = "10", "1", "-2" do n = n + 1 end
+  eq(n, 5)
+  okay, err = pcall(function() for _ = 1, "x" do end end)
+  eq(okay, false); contains(err, "'for' limit must be a number")
+end
+
 -- 14. %q and %c as Lua 5.1 writes them; the other directives as C does.
 function TestLua51Format()
   eq(string.format("%q", 'a\nb\0c\r"\\'), '"a\\\nb\\000c\\r\\"\\\\"')
