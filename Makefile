@@ -70,3 +70,9 @@ fmt:
 
 clean:
 	rm -rf bin
+
+## lua-suite: Lua 5.1's own test suite (luasuite/, with the sandbox guards of luasuite/sandbox.patch)
+## under kosmo, and under lua5.1 as a reference column where it is installed; fetches nothing
+.PHONY: lua-suite
+lua-suite: build
+	$(GO) run ./luasuite -kosmo $(BIN)

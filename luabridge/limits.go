@@ -30,8 +30,16 @@ const (
 	// DefaultMaxConstants is the most distinct constants (strings, numbers,
 	// names) in one function: gopher-lua's compiler is quadratic in them.
 	DefaultMaxConstants = 1 << 14
-	// DefaultMaxCallDepth is the deepest nesting of calls.
-	DefaultMaxCallDepth = 200
+	// DefaultMaxCallDepth is the deepest nesting of calls, Lua 5.1's
+	// LUAI_MAXCALLS: the reference interpreter recurses about 16,000 deep.
+	// Calls through pcall, metamethods and library functions recurse in Go
+	// too; the memory limit bounds their stacks.
+	DefaultMaxCallDepth = 20000
+	// maxRegistry is the most value slots of one Lua state's stack (16 MiB);
+	// it grows from gopher-lua's default as calls need it.
+	maxRegistry = 1 << 20
+	// registryGrowStep is the slack added whenever a state's stack grows.
+	registryGrowStep = 1 << 12
 	// DefaultMaxString is the longest string a library function builds.
 	DefaultMaxString = 256 << 20
 	// DefaultPatternSteps is the step budget of one pattern call, on top of

@@ -226,6 +226,7 @@ func (vm *VM) openSandbox() {
 	tbl := globals.RawGetString("table").(*lua.LTable)
 	tbl.RawSetString("concat", L.NewFunction(g.concat))
 	tbl.RawSetString("sort", L.NewFunction(g.noYield(g.sortTable)))
+	g.openTable51(L, tbl)
 	globals.RawSetString("tonumber", L.NewFunction(tonumber))
 	globals.RawSetString("error", L.NewFunction(luaError))
 

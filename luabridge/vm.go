@@ -91,7 +91,7 @@ type VM struct {
 // app table.
 func New(opts Options) *VM {
 	vm := &VM{
-		L:       lua.NewState(lua.Options{SkipOpenLibs: true, CallStackSize: opts.Limits.withDefaults().MaxCallDepth}),
+		L:       newState(opts.Limits.withDefaults()),
 		opts:    opts,
 		client:  opts.Client,
 		docs:    opts.Docs,
@@ -120,6 +120,19 @@ func New(opts Options) *VM {
 	L.SetGlobal("app", vm.newApp())
 	vm.seal()
 	return vm
+}
+
+// newState is a Lua state whose call stack and value stack grow on demand up
+// to the call depth of lim, so that deep recursion costs memory only while
+// it lasts (coroutines are states of their own, made with the same options).
+func newState(lim Limits) *lua.LState {
+	return lua.NewState(lua.Options{
+		SkipOpenLibs:        true,
+		CallStackSize:       lim.MaxCallDepth,
+		MinimizeStackMemory: true,
+		RegistryMaxSize:     maxRegistry,
+		RegistryGrowStep:    registryGrowStep,
+	})
 }
 
 // Close releases the Lua state and the granted directories. It does

@@ -78,6 +78,26 @@ function TestLua51ResumeStatus()
   ok(err:find("^[^:]+:%d+: [^:]+:%d+: boom$") ~= nil, err)
 end
 
+-- 7. Non-tail recursion 15,000 deep and 150 nested pcalls (Lua 5.1 recurses
+-- about 16,000 deep and nests about 197 pcalls); deeper recursion is a
+-- catchable "stack overflow" that leaves the VM usable.
+function TestLua51CallDepth()
+  local function r(n) if n == 0 then return 0 end return 1 + r(n - 1) end
+  eq(r(15000), 15000)
+  local function nest(n) if n == 0 then return "deep" end return select(2, pcall(nest, n - 1)) end
+  eq(nest(150), "deep")
+  local depth = 0
+  local function f(n) depth = n return 1 + f(n + 1) end
+  local okay, err = pcall(f, 1)
+  eq(okay, false); contains(err, "stack overflow")
+  ok(depth > 15000, depth)
+  -- a pcall that caught an overflow returns its own results
+  local function g(n) local o, e = pcall(g, n + 1) return o, e end
+  local r1, r2, r3 = pcall(g, 1)
+  eq(r1, true); eq(r2, true); eq(r3, true)
+  eq(r(100), 100)
+end
+
 -- 8. An unanchored search that finds nothing in 8 KB answers nil (Lua 5.1
 -- answers for 20 KB in a second; kosmo takes about 4 s for that).
 function TestLua51PatternFailingSearch()
@@ -1126,6 +1146,69 @@ function TestLua51OsDate()
   eq(pcall(os.date, "*t", "x"), false)
 end
 
+-- 12. Numbers become strings as Lua 5.1's "%.14g" writes them.
+function TestLua51NumberToString()
+  eq(tostring(0.1 + 0.2), "0.3")
+  eq(tostring(100 / 3), "33.333333333333")
+  eq(0.1 + 0.2 .. "", "0.3")
+  eq("x" .. 100 / 3, "x33.333333333333")
+  eq(string.format("%s", 1 / 3), "0.33333333333333")
+  eq(tostring(2 ^ 53), "9.007199254741e+15")
+  eq(tostring(1e15), "1e+15")
+  eq(tostring(99999999999999), "99999999999999")
+  eq(tostring(1e-5), "1e-05")
+  local zero = 0
+  eq(tostring(-zero), "-0")
+  eq(tostring(1 / 0), "inf")
+  eq(tostring(-1 / 0), "-inf")
+  eq(tostring(3), "3")
+  eq(tostring(-2.5), "-2.5")
+  eq(string.rep(0.5, 2), "0.50.5")
+  eq(#tostring(math.pi), 15)
+end
+
+-- 13. Errors name the variable as Lua 5.1 does (the reference's messages).
+function TestLua51ErrorNames()
+  local function msg(f, ...)
+    local okay, err = pcall(f, ...)
+    eq(okay, false)
+    return (err:gsub("^[^:]+:%d+: ", ""))
+  end
+  local t = {}
+  local up
+  local cases = {
+    { function() return t.choice[1] end, "attempt to index field 'choice' (a nil value)" },
+    { function() return undefined_global.x end, "attempt to index global 'undefined_global' (a nil value)" },
+    { function() local l; return l.x end, "attempt to index local 'l' (a nil value)" },
+    { function() return up.x end, "attempt to index upvalue 'up' (a nil value)" },
+    { function() undefined_function() end, "attempt to call global 'undefined_function' (a nil value)" },
+    { function() t:m() end, "attempt to call method 'm' (a nil value)" },
+    { function() return t.f(1) end, "attempt to call field 'f' (a nil value)" },
+    { function() local n = 5; return n.x end, "attempt to index local 'n' (a number value)" },
+    { function() t.a.b = 1 end, "attempt to index field 'a' (a nil value)" },
+    { function() return t[1][2] end, "attempt to index field '?' (a nil value)" },
+    { function() return t.a + 1 end, "attempt to perform arithmetic on field 'a' (a nil value)" },
+    { function() return 1 + t end, "attempt to perform arithmetic on upvalue 't' (a table value)" },
+    { function() return "abc" + 1 end, "attempt to perform arithmetic on a string value" },
+    { function() return -{} end, "attempt to perform arithmetic on a table value" },
+    { function() local s; return "a" .. s end, "attempt to concatenate local 's' (a nil value)" },
+    { function() return t .. "x" end, "attempt to concatenate upvalue 't' (a table value)" },
+    { function() return #nil end, "attempt to get length of a nil value" },
+    { function() return {} < {} end, "attempt to compare two table values" },
+    { function() return 1 < "x" end, "attempt to compare number with string" },
+    { function() for i = "a", 2 do end end, "'for' initial value must be a number" },
+    { function() do local a = 1 end local b; return b.c end, "attempt to index local 'b' (a nil value)" },
+    -- a value that control flow chose between two sources has no name
+    { function() return (t.a or t.b).c end, "attempt to index a nil value" },
+  }
+  for i, c in ipairs(cases) do
+    eq(msg(c[1]), c[2], "case " .. i)
+  end
+  -- without a name where the value is not a variable
+  local okay, err = pcall(nil)
+  eq(okay, false); eq(err, "attempt to call a nil value")
+end
+
 -- 13. error(message, level) names the function level levels up.
 function TestLua51ErrorLevel()
   local function lvl(n) error("x", n) end
@@ -1137,6 +1220,34 @@ function TestLua51ErrorLevel()
   eq(tonumber(line2), tonumber(line1) + 1, "level 2 is the caller of lvl")
   local okay, e = pcall(error, { code = 1 }); eq(type(e), "table")
   okay, e = pcall(error); eq(e, nil)
+end
+
+-- An error inside an xpcall message handler (found by the 5.1 suite's errors.lua).
+function TestLua51ErrorInErrorHandler()
+  local okay, err = xpcall(error, error)
+  eq(okay, false); eq(err, "error in error handling")
+  okay, err = xpcall(function() error("x", 0) end, function(m) return "handled " .. m end)
+  eq(okay, false); eq(err, "handled x")
+end
+
+-- Found by the 5.1 suite's nextvar.lua: table.foreach, foreachi, maxn and
+-- setn as Lua 5.1 has them; a numeric for converts strings that are numbers.
+function TestLua51TableAndFor()
+  local seen = {}
+  eq(table.foreach({ a = 1, b = 2 }, function(k, v) seen[k] = v end), nil)
+  eq(seen.a, 1); eq(seen.b, 2)
+  eq(table.foreach({ x = 5 }, function(k, v) return k .. v end), "x5")
+  eq(table.foreachi({ 5, 6, 7 }, function(i, v) if v == 6 then return i end end), 2)
+  eq(table.maxn({}), 0)
+  eq(table.maxn({ ["1000"] = true, [24.5] = 3 }), 24.5)
+  eq(table.maxn({ 1, 2, [2 ^ 40] = 1 }), 2 ^ 40)
+  local okay, err = pcall(table.setn, {}, 1)
+  eq(okay, false); eq(err, "'setn' is obsolete")
+  local n = 0
+  for _ = "10", "1", "-2" do n = n + 1 end
+  eq(n, 5)
+  okay, err = pcall(function() for _ = 1, "x" do end end)
+  eq(okay, false); contains(err, "'for' limit must be a number")
 end
 
 -- 14. %q and %c as Lua 5.1 writes them; the other directives as C does.

@@ -258,7 +258,7 @@ func (cs *autoGrowingCallFrameStack) IsEmpty() bool {
 
 // IsFull returns true if the stack cannot receive any more stack pushes without overflowing
 func (cs *autoGrowingCallFrameStack) IsFull() bool {
-	return int(cs.segIdx) == len(cs.segments) && cs.segSp >= FramesPerSegment
+	return int(cs.segIdx) == len(cs.segments)-1 && cs.segSp >= FramesPerSegment
 }
 
 func (cs *autoGrowingCallFrameStack) Clear() {
@@ -307,6 +307,12 @@ func (cs *autoGrowingCallFrameStack) Sp() int {
 func (cs *autoGrowingCallFrameStack) SetSp(sp int) {
 	desiredSegIdx := segIdx(sp / FramesPerSegment)
 	desiredFramesInLastSeg := uint8(sp % FramesPerSegment)
+	if desiredFramesInLastSeg == 0 && cs.segIdx < desiredSegIdx {
+		// sp ends the current segment, which is full: keep it (kosmo patch,
+		// see PATCHES.md; without it the stack lost that segment's frames)
+		desiredSegIdx = cs.segIdx
+		desiredFramesInLastSeg = FramesPerSegment
+	}
 	for {
 		if cs.segIdx <= desiredSegIdx {
 			break
@@ -696,17 +702,19 @@ func (ls *LState) stackTrace(level int) string {
 	buf := []string{}
 	header := "stack traceback:"
 	if ls.currentFrame != nil {
-		i := 0
-		for dbg, ok := ls.GetStack(i); ok; dbg, ok = ls.GetStack(i) {
-			cf := dbg.frame
-			buf = append(buf, fmt.Sprintf("\t%v in %v", ls.Where(i), ls.formattedFrameFuncName(cf)))
+		// kosmo patch (see PATCHES.md): walk the frames once; GetStack(i)
+		// walks i frames, which made a deep stack's traceback quadratic.
+		for cf := ls.currentFrame; cf != nil; cf = cf.Parent {
+			where := "[G]:"
+			if cf.Fn.Proto != nil {
+				where = fmt.Sprintf("%v:%v:", cf.Fn.Proto.SourceName, cf.Fn.Proto.DbgSourcePositions[cf.Pc-1])
+			}
+			buf = append(buf, fmt.Sprintf("\t%v in %v", where, ls.formattedFrameFuncName(cf)))
 			if !cf.Fn.IsG && cf.TailCall > 0 {
 				for tc := cf.TailCall; tc > 0; tc-- {
 					buf = append(buf, "\t(tailcall): ?")
-					i++
 				}
 			}
-			i++
 		}
 	}
 	buf = append(buf, fmt.Sprintf("\t%v: %v", "[G]", "?"))
@@ -1019,7 +1027,7 @@ func (ls *LState) pushCallFrame(cf callFrame, fn LValue, meta bool) { // +inline
 		ls.reg.Insert(fn, cf.LocalBase)
 	}
 	if cf.Fn == nil {
-		ls.RaiseError("attempt to call a non-function object")
+		ls.typeError(fn, "call")
 	}
 	if ls.stack.IsFull() {
 		ls.RaiseError("stack overflow")
@@ -1073,7 +1081,7 @@ func (ls *LState) getField(obj LValue, key LValue) LValue {
 		metaindex := ls.metaOp1(curobj, "__index")
 		if metaindex == LNil {
 			if !istable {
-				ls.RaiseError("attempt to index a non-table object(%v) with key '%s'", curobj.Type().String(), key.String())
+				ls.typeError(curobj, "index")
 			}
 			return LNil
 		}
@@ -1104,7 +1112,7 @@ func (ls *LState) getFieldString(obj LValue, key string) LValue {
 		metaindex := ls.metaOp1(curobj, "__index")
 		if metaindex == LNil {
 			if !istable {
-				ls.RaiseError("attempt to index a non-table object(%v) with key '%s'", curobj.Type().String(), key)
+				ls.typeError(curobj, "index")
 			}
 			return LNil
 		}
@@ -1135,7 +1143,7 @@ func (ls *LState) setField(obj LValue, key LValue, value LValue) {
 		metaindex := ls.metaOp1(curobj, "__newindex")
 		if metaindex == LNil {
 			if !istable {
-				ls.RaiseError("attempt to index a non-table object(%v) with key '%s'", curobj.Type().String(), key.String())
+				ls.typeError(curobj, "index")
 			}
 			ls.RawSet(tb, key, value)
 			return
@@ -1167,7 +1175,7 @@ func (ls *LState) setFieldString(obj LValue, key string, value LValue) {
 		metaindex := ls.metaOp1(curobj, "__newindex")
 		if metaindex == LNil {
 			if !istable {
-				ls.RaiseError("attempt to index a non-table object(%v) with key '%s'", curobj.Type().String(), key)
+				ls.typeError(curobj, "index")
 			}
 			tb.RawSetString(key, value)
 			return
@@ -1853,7 +1861,8 @@ func (ls *LState) PCall(nargs, nret int, errfunc *LFunction) (err error) {
 								err.(*ApiError).StackTrace = strings.Trim(string(buf), "\000") + ls.stackTrace(0)
 							}
 						} else {
-							err = rcv.(*ApiError)
+							// kosmo patch (see PATCHES.md): Lua 5.1's LUA_ERRERR
+							err = newApiErrorS(ApiErrorError, "error in error handling")
 							err.(*ApiError).StackTrace = ls.stackTrace(0)
 						}
 						ls.stack.SetSp(sp)

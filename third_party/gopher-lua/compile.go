@@ -410,6 +410,9 @@ type funcContext struct {
 	labelPc         map[int]int
 	gotosCount      int
 	unresolvedGotos map[int]*gotoLabelDesc
+	// dbgLocal is the index in Proto.DbgLocals of the local variable in
+	// each register (kosmo patch, see PATCHES.md).
+	dbgLocal []int
 }
 
 func newFuncContext(sourcename string, parent *funcContext) *funcContext {
@@ -544,6 +547,10 @@ func (fc *funcContext) BlockLocalVarsCount() int {
 func (fc *funcContext) RegisterLocalVar(name string) int {
 	ret := fc.Block.LocalVars.Register(name)
 	fc.Proto.DbgLocals = append(fc.Proto.DbgLocals, &DbgLocalInfo{Name: name, StartPc: fc.Code.LastPC() + 1})
+	for len(fc.dbgLocal) <= ret {
+		fc.dbgLocal = append(fc.dbgLocal, 0)
+	}
+	fc.dbgLocal[ret] = len(fc.Proto.DbgLocals) - 1
 	fc.SetRegTop(fc.RegTop() + 1)
 	return ret
 }
@@ -598,7 +605,7 @@ func (fc *funcContext) LeaveBlock() int {
 
 func (fc *funcContext) EndScope() {
 	for _, vr := range fc.Block.LocalVars.List() {
-		fc.Proto.DbgLocals[vr.Index].EndPc = fc.Code.LastPC()
+		fc.Proto.DbgLocals[fc.dbgLocal[vr.Index]].EndPc = fc.Code.LastPC()
 	}
 }
 

@@ -3,7 +3,9 @@ package lua
 import (
 	"context"
 	"fmt"
+	"math"
 	"os"
+	"strconv"
 )
 
 type LValueType int
@@ -111,11 +113,25 @@ func (st LString) Format(f fmt.State, c rune) {
 	}
 }
 
+// String formats nm as Lua 5.1 does (LUAI_NUMFFORMAT, "%.14g", with C's
+// inf and nan): 0.1 + 0.2 is "0.3", 2^53 is "9.007199254741e+15".
+// (kosmo patch, see PATCHES.md: upstream prints 17 significant digits.)
 func (nm LNumber) String() string {
-	if isInteger(nm) {
-		return fmt.Sprint(int64(nm))
+	f := float64(nm)
+	switch {
+	case math.IsInf(f, 0) || math.IsNaN(f):
+		s := "inf"
+		if math.IsNaN(f) {
+			s = "nan"
+		}
+		if math.Signbit(f) {
+			return "-" + s
+		}
+		return s
+	case f == math.Trunc(f) && math.Abs(f) < 1e14 && (f != 0 || !math.Signbit(f)):
+		return strconv.FormatInt(int64(f), 10)
 	}
-	return fmt.Sprint(float64(nm))
+	return strconv.FormatFloat(f, 'g', 14, 64)
 }
 
 func (nm LNumber) Type() LValueType { return LTNumber }
