@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -195,6 +196,7 @@ func (a *app) newHost(p *policyFlags, captureOutput bool, configure func(*luabri
 		return nil, nil, err
 	}
 	cfg := loaded.Accounts
+	configure = a.protectOwnFiles(loaded, a.workPath(p.audit), configure)
 	cleanup := func() {}
 	// With --fake, assistants live in the host's own in-memory store, as
 	// the fake's conversations live in its memory; otherwise in the store
@@ -224,7 +226,7 @@ func (a *app) newHost(p *policyFlags, captureOutput bool, configure func(*luabri
 	}
 	var auditLog *audit.Writer
 	if p.audit != "" {
-		if auditLog, err = audit.Open(p.audit); err != nil {
+		if auditLog, err = audit.Open(a.workPath(p.audit)); err != nil {
 			cleanup()
 			return nil, nil, usagef("--audit: %v", err)
 		}
@@ -282,6 +284,14 @@ func (a *app) scriptInputs(opts *runOptions, configure func(*luabridge.Options))
 	}, nil
 }
 
+// workPath resolves a path the user gave against the working directory.
+func (a *app) workPath(p string) string {
+	if p == "" || filepath.IsAbs(p) || a.env.WorkDir == "" {
+		return p
+	}
+	return filepath.Join(a.env.WorkDir, p)
+}
+
 func chunkName(script string) string {
 	if script == "-" {
 		return "stdin"
@@ -311,8 +321,19 @@ func (a *app) loadAccounts(ignoreKeys bool) (accounts.Config, error) {
 }
 
 // loadAll reads the configuration: accounts and host settings.
+// A config found in the working directory is named on standard error: a
+// file there may have been put by someone else.
 func (a *app) loadAll(ignoreKeys bool) (accounts.Loaded, error) {
-	return accounts.LoadAll(accounts.Sources{
+	src := a.sources(ignoreKeys)
+	l, err := accounts.LoadAll(src, a.integrations)
+	if accounts.FromWorkDir(src, l.File) {
+		fmt.Fprintln(a.env.Stderr, "kosmo: using the configuration in the working directory: "+l.File)
+	}
+	return l, err
+}
+
+func (a *app) sources(ignoreKeys bool) accounts.Sources {
+	return accounts.Sources{
 		ConfigFile: a.configFile,
 		Getenv:     a.env.Getenv,
 		HomeDir:    a.env.HomeDir,
@@ -320,7 +341,41 @@ func (a *app) loadAll(ignoreKeys bool) (accounts.Loaded, error) {
 		IgnoreKeys: ignoreKeys,
 		Account:    a.account,
 		Warn:       func(msg string) { fmt.Fprintln(a.env.Stderr, "kosmo: warning: "+msg) },
-	}, a.integrations)
+	}
+}
+
+// protectOwnFiles adds to configure what no file grant covers: every
+// config file kosmo would read, the key files, the audit log; and the keys
+// to scrub from what scripts read.
+func (a *app) protectOwnFiles(loaded accounts.Loaded, auditFile string, configure func(*luabridge.Options)) func(*luabridge.Options) {
+	protected := accounts.ConfigCandidates(a.sources(false))
+	if loaded.File != "" {
+		protected = append(protected, loaded.File)
+	}
+	protected = append(protected, loaded.KeyFiles...)
+	if auditFile != "" {
+		protected = append(protected, auditFile)
+	}
+	var secrets []integration.Secret
+	for _, in := range a.integrations {
+		if v := a.env.getenv(in.Env.APIKey); v != "" {
+			secrets = append(secrets, integration.NewSecret(v))
+		}
+		if set := loaded.Accounts[in.Name]; set != nil {
+			for _, acct := range set.Accounts {
+				if !acct.Key.IsZero() {
+					secrets = append(secrets, acct.Key)
+				}
+			}
+		}
+	}
+	return func(o *luabridge.Options) {
+		if configure != nil {
+			configure(o)
+		}
+		o.Files.Protected = append(append([]string(nil), o.Files.Protected...), protected...)
+		o.Files.Secrets = append(append([]integration.Secret(nil), o.Files.Secrets...), secrets...)
+	}
 }
 
 // openStore returns the store at path (the default place when ""),
