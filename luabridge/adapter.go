@@ -113,7 +113,7 @@ func (vm *VM) account(in *integration.Integration, fn *integration.Function, nam
 		}
 		vm.raiseError(&integration.PolicyError{Function: fn.Name, Message: msg}, fn.Name, "")
 	}
-	vm.raise(errorFields{typ: typeUnknownAccount, function: fn.Name, account: name,
+	vm.raise(errorFields{typ: typeUnknownAccount, function: fn.Name, account: name, err: accounts.ErrUnknownAccount,
 		message: fmt.Sprintf("%s: no account '%s' (%s)", fn.Name, name, describeAccounts(set))})
 	return nil
 }

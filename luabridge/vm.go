@@ -82,6 +82,7 @@ type VM struct {
 	outMu   sync.Mutex
 	conv    converter
 	errMT   *lua.LTable
+	raised  raisedErrors
 	nsOwned map[*lua.LTable]bool
 	g       *guard
 	stdin   *stdinReader
@@ -148,7 +149,10 @@ type ScriptError struct {
 	Fields map[string]any
 	// Traceback is Lua's stack traceback, when there is one.
 	Traceback string
-	// Err is the context's cause when the script was stopped.
+	// Err is the context's cause when the script was stopped, or the Go
+	// error behind the error table kosmo raised that ended the script (an
+	// *integration.APIError, an unknown account): the table's fields are the
+	// script's to change, Err is not.
 	Err error
 }
 
@@ -312,6 +316,7 @@ func (vm *VM) scriptError(ctx context.Context, err error) *ScriptError {
 		se.Traceback = ae.StackTrace
 		if t, ok := ae.Object.(*lua.LTable); ok && t.Metatable == vm.errMT {
 			se.Fields, _ = vm.goValue(ctx, t).(map[string]any)
+			se.Err = vm.raised.get(t)
 		}
 	}
 	return se
