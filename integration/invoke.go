@@ -215,6 +215,49 @@ func scrubResponse(resp *Response, acct *Account) {
 	if bytes.Contains(resp.Body, []byte(k)) {
 		resp.Body = bytes.ReplaceAll(resp.Body, []byte(k), []byte(acct.Key.Redacted()))
 	}
+	if bytes.IndexByte(resp.Body, '\\') >= 0 {
+		resp.Body = scrubEscaped(resp.Body, acct)
+	}
+}
+
+// scrubEscaped scrubs the decoded text of every JSON string in data that
+// holds an escape: a server may echo the key as "\u0073\u006b-…", which
+// the bytes do not show but every decoder gives back. A string that
+// decodes to text with the key is written again, scrubbed; everything else
+// is left byte for byte.
+func scrubEscaped(data []byte, acct *Account) []byte {
+	var out []byte
+	last := 0
+	for i := 0; i < len(data); i++ {
+		if data[i] != '"' {
+			continue
+		}
+		end, escaped := i+1, false
+		for ; end < len(data) && data[end] != '"'; end++ {
+			if data[end] == '\\' {
+				escaped = true
+				end++
+			}
+		}
+		if end >= len(data) {
+			break
+		}
+		if escaped {
+			var text string
+			if json.Unmarshal(data[i:end+1], &text) == nil {
+				if clean := scrub(text, acct); clean != text {
+					lit, _ := json.Marshal(clean)
+					out = append(append(out, data[last:i]...), lit...)
+					last = end + 1
+				}
+			}
+		}
+		i = end
+	}
+	if out == nil {
+		return data
+	}
+	return append(out, data[last:]...)
 }
 
 func apiError(in *Integration, fn *Function, acct *Account, resp *Response) *APIError {

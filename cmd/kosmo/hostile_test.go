@@ -1,0 +1,313 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/kosmo-run/kosmo/integration/openai/openaitest"
+)
+
+// hostileDirs are the working directory and home of one CLI run.
+type hostileDirs struct{ work, home string }
+
+func newHostileDirs(t *testing.T) hostileDirs {
+	t.Helper()
+	return hostileDirs{work: t.TempDir(), home: t.TempDir()}
+}
+
+// run runs the CLI in d's working directory and home.
+func (d hostileDirs) run(t *testing.T, vars map[string]string, args ...string) result {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	env := Env{
+		Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errOut,
+		Getenv:  func(k string) string { return vars[k] },
+		HomeDir: d.home, WorkDir: d.work,
+	}
+	code := Main(context.Background(), args, env)
+	return result{code, out.String(), errOut.String()}
+}
+
+func (d hostileDirs) write(t *testing.T, name, text string, mode os.FileMode) string {
+	t.Helper()
+	p := filepath.Join(d.work, name)
+	require.NoError(t, os.WriteFile(p, []byte(text), mode))
+	require.NoError(t, os.Chmod(p, mode))
+	return p
+}
+
+// TestWriteGrantCannotTouchConfiguration: fs.write refuses every file that
+// configures kosmo (the config files it would load, even those that do not
+// exist yet, its key files, its audit log), also through links.
+func TestWriteGrantCannotTouchConfiguration(t *testing.T) {
+	const key = "sk-configured-5e1f0a9b3c7d2e6f"
+	tests := []struct {
+		name   string
+		config bool
+		target string
+	}{
+		{"creating ./kosmo.yaml", false, "kosmo.yaml"},
+		{"creating ./kosmo.json", false, "kosmo.json"},
+		{"creating the XDG config", false, "$HOME/.config/kosmo/config.toml"},
+		{"the config in use", true, "kosmo.yaml"},
+		{"a key file", true, "work.key"},
+		{"the audit log", true, "audit.log"},
+		{"a hard link to the config", true, "hard.txt"},
+		{"a symbolic link to the key file", true, "soft.txt"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := newHostileDirs(t)
+			require.NoError(t, os.MkdirAll(filepath.Join(d.home, ".config", "kosmo"), 0o700))
+			if tt.config {
+				d.write(t, "work.key", key+"\n", 0o600)
+				cfg := d.write(t, "kosmo.yaml", "integrations:\n  openai:\n    accounts:\n      work:\n        api_key_file: "+filepath.Join(d.work, "work.key")+"\n", 0o600)
+				require.NoError(t, os.Link(cfg, filepath.Join(d.work, "hard.txt")))
+				require.NoError(t, os.Symlink("work.key", filepath.Join(d.work, "soft.txt")))
+			}
+			target := strings.ReplaceAll(tt.target, "$HOME", d.home)
+			before, _ := os.ReadFile(filepath.Join(d.work, target))
+			r := d.run(t, nil, "run", "--fake", "--allow-write=.", "--allow-write="+d.home, "--audit=audit.log",
+				"-e", `fs.write(arg[1], "integrations: {}\n")`, "--", target)
+			assert.Equal(t, ExitScript, r.code, r.stderr)
+			assert.Contains(t, r.stderr, "fs.write")
+			assert.Contains(t, r.stderr, "kosmo's own")
+			after, _ := os.ReadFile(filepath.Join(d.work, target))
+			assert.Equal(t, string(before), string(after), "the file is unchanged")
+			if !tt.config {
+				assert.NoFileExists(t, filepath.Join(d.work, target))
+			}
+		})
+	}
+	t.Run("other files are still written", func(t *testing.T) {
+		d := newHostileDirs(t)
+		r := d.run(t, nil, "run", "--fake", "--allow-write=.", "-e", `fs.write("notes.txt", "hello")`)
+		require.Equal(t, ExitOK, r.code, r.stderr)
+		data, err := os.ReadFile(filepath.Join(d.work, "notes.txt"))
+		require.NoError(t, err)
+		assert.Equal(t, "hello", string(data))
+	})
+}
+
+// TestReadGrantCannotReadKeys: fs.read and fs.read_base64 refuse the config
+// and key files (also through links) and scrub every configured key from
+// any other file.
+func TestReadGrantCannotReadKeys(t *testing.T) {
+	const key = "sk-configured-5e1f0a9b3c7d2e6f"
+	const envKey = "sk-environment-8a7b6c5d4e3f2a1b"
+	fake := openaitest.NewServer()
+	t.Cleanup(fake.Close)
+	vars := map[string]string{"OPENAI_API_KEY": envKey, "OPENAI_BASE_URL": fake.BaseURL()}
+	setup := func(t *testing.T) hostileDirs {
+		d := newHostileDirs(t)
+		d.write(t, "work.key", key+"\n", 0o600)
+		cfg := d.write(t, "kosmo.yaml", "integrations:\n  openai:\n    default: other\n    accounts:\n      work:\n        api_key_file: work.key\n      other:\n        api_key_env: OPENAI_API_KEY\n", 0o600)
+		require.NoError(t, os.Link(cfg, filepath.Join(d.work, "hard.txt")))
+		require.NoError(t, os.Symlink("work.key", filepath.Join(d.work, "soft.txt")))
+		d.write(t, "notes.txt", "mine: "+key+" and "+envKey+"\n", 0o600)
+		return d
+	}
+	for _, fn := range []string{"fs.read", "fs.read_base64"} {
+		for _, target := range []string{"kosmo.yaml", "work.key", "hard.txt", "soft.txt"} {
+			t.Run(fn+" "+target, func(t *testing.T) {
+				d := setup(t)
+				r := d.run(t, vars, "run", "--allow-read=.", "-e", `print(`+fn+`(arg[1]))`, "--", target)
+				assert.Equal(t, ExitScript, r.code, r.stderr)
+				assert.Contains(t, r.stderr, fn)
+				assert.Contains(t, r.stderr, "kosmo's own")
+				assert.NotContains(t, r.stdout+r.stderr, key)
+			})
+		}
+	}
+	t.Run("keys are scrubbed from other files", func(t *testing.T) {
+		d := setup(t)
+		r := d.run(t, vars, "run", "--allow-read=.", "-e", `print(fs.read("notes.txt")); print(base64.decode(fs.read_base64("notes.txt")))`)
+		require.Equal(t, ExitOK, r.code, r.stderr)
+		assert.NotContains(t, r.stdout, key)
+		assert.NotContains(t, r.stdout, envKey)
+		assert.Equal(t, 2, strings.Count(r.stdout, "mine: sk-…2e6f and sk-…2a1b"), r.stdout)
+	})
+}
+
+// TestWorkingDirectoryConfigCare: a ./kosmo.* config others could have
+// written is refused, saying how to allow it; one that is used is named on
+// standard error.
+func TestWorkingDirectoryConfigCare(t *testing.T) {
+	const cfg = "integrations:\n  openai:\n    accounts:\n      work:\n        api_key: sk-x\n"
+	t.Run("group-writable is refused", func(t *testing.T) {
+		d := newHostileDirs(t)
+		d.write(t, "kosmo.yaml", cfg, 0o664)
+		r := d.run(t, nil, "accounts")
+		assert.Equal(t, ExitConfig, r.code, r.stderr)
+		assert.Contains(t, r.stderr, "writable by group or others")
+		assert.Contains(t, r.stderr, "chmod go-w")
+		assert.Contains(t, r.stderr, "--config")
+	})
+	t.Run("a private one is used and named", func(t *testing.T) {
+		d := newHostileDirs(t)
+		d.write(t, "kosmo.yaml", cfg, 0o600)
+		r := d.run(t, nil, "accounts")
+		assert.Equal(t, ExitOK, r.code, r.stderr)
+		assert.Contains(t, r.stdout, "work")
+		assert.Contains(t, r.stderr, "kosmo: using the configuration in the working directory: "+filepath.Join(d.work, "kosmo.yaml"))
+	})
+	t.Run("--config names it explicitly: no note, no refusal", func(t *testing.T) {
+		d := newHostileDirs(t)
+		p := d.write(t, "kosmo.yaml", cfg, 0o664)
+		r := d.run(t, nil, "--config", p, "accounts")
+		assert.Equal(t, ExitOK, r.code, r.stderr)
+		assert.Empty(t, r.stderr)
+	})
+}
+
+// runProcessIn runs kosmo with args as a process of its own in dir, under
+// the shell commands of prefix (ulimit), and returns its exit code and
+// standard error.
+func runProcessIn(t *testing.T, dir, prefix string, args ...string) (int, string) {
+	t.Helper()
+	data, err := json.Marshal(args)
+	require.NoError(t, err)
+	cmd := exec.Command("/bin/sh", "-c", prefix+`; exec "$0" -test.run='^TestKosmoProcess$' -test.count=1`, os.Args[0])
+	cmd.Dir = dir
+	cmd.Env = []string{processArgsEnv + "=" + string(data), "HOME=" + t.TempDir()}
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	err = cmd.Run()
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		return ee.ExitCode(), stderr.String()
+	}
+	require.NoError(t, err)
+	return 0, stderr.String()
+}
+
+// TestWriteIsAtomic: a write that fails half-way (here the file size limit
+// of the process) leaves the old file whole and no temporary file behind;
+// a write that succeeds keeps the old file's mode.
+func TestWriteIsAtomic(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "data.txt")
+	require.NoError(t, os.WriteFile(p, []byte("old content\n"), 0o640))
+	require.NoError(t, os.Chmod(p, 0o640))
+	code, stderr := runProcessIn(t, dir, "ulimit -f 8", "run", "--fake", "--allow-write=.", "-e", `fs.write("data.txt", string.rep("x", 1048576))`)
+	assert.Equal(t, ExitScript, code, stderr)
+	assert.Contains(t, stderr, `fs.write: "data.txt"`)
+	data, err := os.ReadFile(p)
+	require.NoError(t, err)
+	assert.Equal(t, "old content\n", string(data), "the old file is whole")
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	assert.Len(t, entries, 1, "no temporary file is left")
+
+	d := hostileDirs{work: dir, home: t.TempDir()}
+	r := d.run(t, nil, "run", "--fake", "--allow-write=.", "-e", `fs.write("data.txt", "new")`)
+	require.Equal(t, ExitOK, r.code, r.stderr)
+	st, err := os.Stat(p)
+	require.NoError(t, err)
+	assert.Equal(t, os.FileMode(0o640), st.Mode().Perm())
+}
+
+// TestWriteQuota: fs.write counts what a run writes against --write-quota
+// (1 GiB by default); past it, a catchable error names the quota and the
+// flag.
+func TestWriteQuota(t *testing.T) {
+	d := newHostileDirs(t)
+	src := `
+fs.write("a.txt", string.rep("a", 600))
+local ok, err = pcall(fs.write, "b.txt", string.rep("b", 600))
+print(ok, err)
+fs.write("c.txt", string.rep("c", 400))`
+	r := d.run(t, nil, "run", "--fake", "--allow-write=.", "--write-quota", "1KiB", "-e", src)
+	require.Equal(t, ExitOK, r.code, r.stderr)
+	assert.Contains(t, r.stdout, "false")
+	assert.Contains(t, r.stdout, "write quota of 1KiB")
+	assert.Contains(t, r.stdout, "--write-quota")
+	assert.FileExists(t, filepath.Join(d.work, "a.txt"))
+	assert.NoFileExists(t, filepath.Join(d.work, "b.txt"))
+	assert.FileExists(t, filepath.Join(d.work, "c.txt"), "what fits in the quota is still written")
+
+	r = d.run(t, nil, "run", "--fake", "--allow-write=.", "-e", `fs.write("big.txt", string.rep("x", 3145728))`)
+	require.Equal(t, ExitOK, r.code, "the default quota allows ordinary files: %s", r.stderr)
+}
+
+// TestScriptCannotForgeExitCodes: exit codes 4 (API) and 7 (account) come
+// from kosmo's own errors, not from a table that looks like one, even one
+// with the metatable of kosmo's error tables.
+func TestScriptCannotForgeExitCodes(t *testing.T) {
+	const realValidationError = `local ok, e = pcall(app.integrations.openai.openai_create_image, {prompt = "x", n = 0})
+`
+	const realAPIError = `local ok, real = pcall(app.integrations.openai.openai_get_run, {thread_id = "thread_x", run_id = "run_x"})
+`
+	tests := []struct {
+		name, src string
+		code      int
+	}{
+		{"plain table as an account error", `error({type = "unknown_account", message = "x"})`, ExitScript},
+		{"a validation error turned into an account error", realValidationError + `e.type = "unknown_account"; error(e)`, ExitScript},
+		{"a validation error turned into an API error", realValidationError + `e.status = 500; error(e)`, ExitScript},
+		{"a validation error turned into a connection error", realValidationError + `e.type = "connection_error"; error(e)`, ExitScript},
+		{"a validation error turned into a credentials error", realValidationError + `e.type = "credentials_error"; error(e)`, ExitScript},
+		{"a real API error raised again", realAPIError + `error(real)`, ExitAPI},
+		{"a real API error with its fields changed", realAPIError + `real.type = "unknown_account"; real.status = nil; error(real)`, ExitAPI},
+		{"a real unknown account", `app.integrations.openai.work.openai_list_models()`, ExitAccount},
+		{"a real unknown account raised again", `local ok, e = pcall(function() return app.integrations.openai.work end); error(e)`, ExitAccount},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := runCLI(t, context.Background(), nil, "run", "--fake", "-e", tt.src)
+			assert.Equal(t, tt.code, r.code, r.stderr)
+		})
+	}
+}
+
+// jsonEscaped writes every byte of s as a \u escape, as a server may.
+func jsonEscaped(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		fmt.Fprintf(&b, `\u%04x`, r)
+	}
+	return b.String()
+}
+
+// TestEscapedKeyEchoesAreScrubbed: a key the server echoes inside JSON
+// strings, written with escapes, reaches neither the script, nor kosmo
+// call's output, nor an error message.
+func TestEscapedKeyEchoesAreScrubbed(t *testing.T) {
+	const canary = "sk-canary-escaped-4d2c8b1a9e7f"
+	esc := jsonEscaped(canary)
+	fake := openaitest.NewServer()
+	t.Cleanup(fake.Close)
+	fake.InjectFault(openaitest.Fault{Path: "/v1/models", Status: 200,
+		Body: `{"object":"list","data":[{"id":"m-` + esc + `","object":"model","created":1,"owned_by":"` + esc + `\n"}]}`})
+	fake.InjectFault(openaitest.Fault{Path: "/v1/files", Status: 400,
+		Body: `{"error":{"message":"bad key ` + esc + `","type":"invalid_request_error","param":"` + esc + `","code":"x"}}`})
+	vars := map[string]string{"OPENAI_API_KEY": canary, "OPENAI_BASE_URL": fake.BaseURL()}
+	r := runCLI(t, context.Background(), vars, "run", "-e", `
+local models = app.integrations.openai.openai_list_models()
+print(models.data[1].id, models.data[1].owned_by)
+local ok, err = pcall(app.integrations.openai.openai_list_files)
+print(err.message, err.param)
+error(err)`)
+	assert.Equal(t, ExitAPI, r.code, r.stderr)
+	assert.Contains(t, r.stdout, "m-sk-…9e7f")
+	assert.Contains(t, r.stdout, "sk-…9e7f")
+	assert.NotContains(t, r.stdout+r.stderr, canary)
+	r = runCLI(t, context.Background(), vars, "call", "openai.openai_list_models")
+	assert.Equal(t, ExitOK, r.code, r.stderr)
+	assert.NotContains(t, r.stdout+r.stderr, canary)
+	assert.NotContains(t, r.stdout, esc, "not even escaped")
+	r = runCLI(t, context.Background(), vars, "call", "openai.openai_list_files")
+	assert.Equal(t, ExitAPI, r.code, r.stderr)
+	assert.NotContains(t, r.stdout+r.stderr, canary)
+}
