@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"time"
@@ -139,6 +140,17 @@ func (x *Exchange) Send(ctx context.Context, req *Request) (*Response, error) {
 	scrubResponse(resp, x.acct)
 	info.Status, info.Attempts = resp.Status, resp.Attempts
 	info.RequestID = resp.Header.Get("x-request-id")
+	if resp.Status >= 300 && resp.Status < 400 {
+		// A redirect is not followed: it would send the key elsewhere.
+		msg := fmt.Sprintf("the server answered HTTP %d, a redirect", resp.Status)
+		if loc := resp.Header.Get("Location"); loc != "" {
+			msg += " to " + redactURL(loc)
+		}
+		e := &APIError{Function: x.fn.Name, Account: x.acct.Name, Status: resp.Status, Type: "invalid_response",
+			Message:   scrub(msg, x.acct) + "; kosmo does not follow redirects of API calls, which would carry the key: set base_url to the address the API answers at",
+			RequestID: info.RequestID, Attempts: resp.Attempts}
+		return nil, e
+	}
 	if resp.Status >= 300 {
 		e := apiError(x.in, x.fn, x.acct, resp)
 		e.Retryable = Retryable(resp, nil, true, idempotent)

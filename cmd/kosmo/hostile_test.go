@@ -6,10 +6,15 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -310,4 +315,39 @@ error(err)`)
 	r = runCLI(t, context.Background(), vars, "call", "openai.openai_list_files")
 	assert.Equal(t, ExitAPI, r.code, r.stderr)
 	assert.NotContains(t, r.stdout+r.stderr, canary)
+}
+
+// TestRedirectsDoNotCarryTheKey: an API call is not redirected, to another
+// port of the same host or anywhere: the redirect is a clear error and the
+// key goes nowhere else.
+func TestRedirectsDoNotCarryTheKey(t *testing.T) {
+	const key = "sk-redirected-0f9e8d7c6b5a"
+	var mu sync.Mutex
+	var leaked []string
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		leaked = append(leaked, r.Header.Get("Authorization"))
+		mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, `{"object":"list","data":[]}`)
+	}))
+	t.Cleanup(other.Close)
+	for _, status := range []int{http.StatusFound, http.StatusTemporaryRedirect, http.StatusPermanentRedirect} {
+		t.Run(strconv.Itoa(status), func(t *testing.T) {
+			redirector := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				http.Redirect(w, r, other.URL+r.URL.Path, status)
+			}))
+			t.Cleanup(redirector.Close)
+			vars := map[string]string{"OPENAI_API_KEY": key, "OPENAI_BASE_URL": redirector.URL + "/v1"}
+			r := runCLI(t, context.Background(), vars, "run", "-e", `app.integrations.openai.openai_list_models()`)
+			assert.Equal(t, ExitAPI, r.code, r.stderr)
+			assert.Contains(t, r.stderr, "redirect to "+other.URL+"/v1/models")
+			assert.Contains(t, r.stderr, "does not follow redirects")
+			r = runCLI(t, context.Background(), vars, "call", "openai.openai_list_models")
+			assert.Equal(t, ExitAPI, r.code, r.stderr)
+			mu.Lock()
+			defer mu.Unlock()
+			assert.Empty(t, leaked, "the other port got no request")
+		})
+	}
 }
