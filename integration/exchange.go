@@ -132,7 +132,7 @@ func (x *Exchange) Send(ctx context.Context, req *Request) (*Response, error) {
 		}
 		return nil, &APIError{
 			Function: x.fn.Name, Account: x.acct.Name, Type: "connection_error",
-			Message:   scrub(err.Error(), x.acct),
+			Message:   redactBaseUserinfo(scrub(err.Error(), x.acct), plan.URL),
 			Retryable: Retryable(nil, err, wasSent(err), idempotent),
 			Attempts:  info.Attempts, Err: errors.Unwrap(err),
 		}
@@ -286,7 +286,7 @@ func planRequest(in *Integration, acct *Account, req *Request) *Plan {
 // describe is the dry-run view of a plan: method, url, content_type,
 // body_bytes, and body when it is JSON.
 func (p *Plan) describe() map[string]any {
-	out := map[string]any{"method": p.Method, "url": p.URL, "content_type": p.ContentType, "body_bytes": float64(len(p.Body))}
+	out := map[string]any{"method": p.Method, "url": RedactUserinfo(p.URL), "content_type": p.ContentType, "body_bytes": float64(len(p.Body))}
 	if p.ContentType == "application/json" {
 		var body any
 		if json.Unmarshal(p.Body, &body) == nil {

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -319,12 +320,47 @@ func redactURL(u string) string {
 	if i := strings.IndexAny(u, "?#"); i >= 0 {
 		u = u[:i]
 	}
-	if i := strings.Index(u, "@"); i >= 0 {
-		if j := strings.Index(u, "://"); j >= 0 && j < i {
-			u = u[:j+3] + "…" + u[i:]
+	return RedactUserinfo(u)
+}
+
+// redactBaseUserinfo removes from msg the user info of u (as it is, and as
+// Go's errors show it: "user:***@"), for transport errors that quote the
+// URL.
+func redactBaseUserinfo(msg, u string) string {
+	parsed, err := url.Parse(u)
+	if err != nil || parsed.User == nil {
+		return msg
+	}
+	forms := []string{parsed.User.String()}
+	if name := parsed.User.Username(); name != "" {
+		forms = append(forms, name+":***", url.User(name).String())
+	}
+	for _, f := range forms {
+		if f != "" {
+			msg = strings.ReplaceAll(msg, f+"@", "…@")
 		}
 	}
-	return u
+	return msg
+}
+
+// RedactUserinfo replaces the user info of a URL (the credentials of
+// https://user:pass@gateway/v1) with "…", keeping the rest as it is:
+// "https://…@gateway/v1". Every place that shows a base URL or a URL made
+// from one shows it through RedactUserinfo.
+func RedactUserinfo(u string) string {
+	j := strings.Index(u, "://")
+	if j < 0 {
+		return u
+	}
+	rest := u[j+3:]
+	if end := strings.IndexAny(rest, "/?#"); end >= 0 {
+		rest = rest[:end]
+	}
+	i := strings.LastIndex(rest, "@")
+	if i < 0 {
+		return u
+	}
+	return u[:j+3] + "…" + u[j+3+i:]
 }
 
 // checkPath refuses a request path with an empty, "." or ".." segment after

@@ -146,7 +146,7 @@ func (a *app) accountViews(cfg accounts.Config) []accountView {
 				settings[st.Name] = in.AccountSetting(acct, st.Name)
 			}
 			views = append(views, accountView{Integration: in.Name, Account: acct.Name, Default: acct.Name == set.Default,
-				BaseURL: base, KeySource: acct.KeySource, Key: acct.Key.Redacted(), KeyError: acct.KeyError, ReadOnly: acct.ReadOnly, Settings: settings})
+				BaseURL: integration.RedactUserinfo(base), KeySource: acct.KeySource, Key: acct.Key.Redacted(), KeyError: acct.KeyError, ReadOnly: acct.ReadOnly, Settings: settings})
 		}
 	}
 	return views

@@ -351,3 +351,44 @@ func TestRedirectsDoNotCarryTheKey(t *testing.T) {
 		})
 	}
 }
+
+// TestBaseURLCredentialsAreRedacted: the user info of a base URL
+// (https://user:pass@gateway/v1) is shown nowhere: not in dry-run plans,
+// kosmo call --dry-run, kosmo accounts (text and JSON), errors or the
+// audit log.
+func TestBaseURLCredentialsAreRedacted(t *testing.T) {
+	fake := openaitest.NewServer()
+	t.Cleanup(fake.Close)
+	withUser := strings.Replace(fake.BaseURL(), "http://", "http://gwuser:gwpass-secret@", 1)
+	closed := "http://gwuser:gwpass-secret@127.0.0.1:1/v1"
+	auditFile := filepath.Join(t.TempDir(), "audit.log")
+	tests := []struct {
+		name string
+		base string
+		args []string
+		code int
+		want string
+	}{
+		{"accounts", withUser, []string{"accounts"}, ExitOK, "http://…@127.0.0.1"},
+		{"accounts --json", withUser, []string{"accounts", "--json"}, ExitOK, "http://…@127.0.0.1"},
+		{"run --dry-run", withUser, []string{"run", "--dry-run", "-e", `print(app.integrations.openai.openai_create_thread{}.url)`}, ExitOK, "http://…@127.0.0.1"},
+		{"run --dry-run --json", withUser, []string{"run", "--json", "--dry-run", "-e", `return app.integrations.openai.openai_create_thread{}`}, ExitOK, "http://…@127.0.0.1"},
+		{"call --dry-run", withUser, []string{"call", "--dry-run", "openai.openai_create_thread"}, ExitOK, "http://…@127.0.0.1"},
+		{"connection error", closed, []string{"run", "--audit", auditFile, "-e", `app.integrations.openai.openai_list_models()`}, ExitAPI, "…@127.0.0.1:1"},
+		{"connection error, call", closed, []string{"call", "openai.openai_list_models"}, ExitAPI, "…@127.0.0.1:1"},
+		{"connection error, accounts check", closed, []string{"accounts", "check"}, ExitAPI, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			vars := map[string]string{"OPENAI_API_KEY": openaitest.DefaultAPIKey, "OPENAI_BASE_URL": tt.base}
+			r := runCLI(t, context.Background(), vars, tt.args...)
+			assert.Equal(t, tt.code, r.code, r.stderr)
+			assert.Contains(t, r.stdout+r.stderr, tt.want)
+			assert.NotContains(t, r.stdout+r.stderr, "gwpass-secret")
+			assert.NotContains(t, r.stdout+r.stderr, "gwuser")
+		})
+	}
+	data, err := os.ReadFile(auditFile)
+	require.NoError(t, err)
+	assert.NotContains(t, string(data), "gwpass")
+}
