@@ -1,6 +1,7 @@
 package accounts
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"github.com/kosmo-run/kosmo/integration"
+	"github.com/kosmo-run/kosmo/internal/fileread"
 )
 
 // Sources are the process facts the loader reads; main injects them so that
@@ -40,6 +42,24 @@ type Sources struct {
 	Warn func(string)
 	// Stat reads file modes; nil uses os.Stat.
 	Stat func(string) (os.FileInfo, error)
+	// Context, when set, ends a read of the config file or a key file
+	// that blocks (a FIFO with no writer); nil never does.
+	Context context.Context
+}
+
+// Bounds of the files the loader reads.
+const (
+	// MaxConfigFile is the largest config file read.
+	MaxConfigFile = 1 << 20
+	// MaxKeyFile is the largest key file read.
+	MaxKeyFile = 64 << 10
+)
+
+func (s Sources) ctx() context.Context {
+	if s.Context == nil {
+		return context.Background()
+	}
+	return s.Context
 }
 
 func (s Sources) warn(msg string) {
@@ -318,7 +338,7 @@ func load(src Sources, integrations []*integration.Integration) (Config, string,
 	f := &configFile{name: file}
 	var fc fileConfig
 	if file != "" {
-		if fc, f.lines, err = readConfigFile(file, integrations); err != nil {
+		if fc, f.lines, err = readConfigFile(src.ctx(), file, integrations); err != nil {
 			return nil, file, fileConfig{}, err
 		}
 	}
@@ -549,7 +569,7 @@ func readKey(ac accountConfig, src Sources) (key integration.Secret, source, key
 		source = "file " + ac.APIKeyFile
 		read := src.ReadFile
 		if read == nil {
-			read = os.ReadFile
+			read = func(p string) ([]byte, error) { return fileread.File(src.ctx(), p, MaxKeyFile) }
 		}
 		path := keyFilePath(ac.APIKeyFile, src)
 		data, err := read(path)

@@ -8,13 +8,13 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"syscall"
 
 	lua "github.com/yuin/gopher-lua"
 
 	"github.com/kosmo-run/kosmo/integration"
+	"github.com/kosmo-run/kosmo/internal/fileread"
 )
 
 // FileGrants give a script fs.read, fs.read_base64 and fs.write below
@@ -296,7 +296,7 @@ func (vm *VM) writeFile(L *lua.LState) int {
 	}
 	if fsg.quota > 0 && fsg.written+int64(len(data)) > fsg.quota {
 		L.RaiseError("%s: %q: refused: writing %d more bytes would pass the write quota of %s for this run (%d bytes written so far); raise it with --write-quota",
-			a.fn, path, len(data), formatBytes(fsg.quota), fsg.written)
+			a.fn, path, len(data), fileread.Size(fsg.quota), fsg.written)
 	}
 	fsg.written += int64(len(data))
 	if err := replaceFile(root, rel, data, mode, existing != nil && existing.Mode().IsRegular()); err != nil {
@@ -383,17 +383,4 @@ func (fsg *fileGrants) scrub(s string) string {
 		}
 	}
 	return s
-}
-
-// formatBytes writes n with the largest binary unit that divides it.
-func formatBytes(n int64) string {
-	for _, u := range []struct {
-		suffix string
-		shift  uint
-	}{{"GiB", 30}, {"MiB", 20}, {"KiB", 10}} {
-		if n != 0 && n%(1<<u.shift) == 0 {
-			return strconv.FormatInt(n>>u.shift, 10) + u.suffix
-		}
-	}
-	return strconv.FormatInt(n, 10) + " bytes"
 }

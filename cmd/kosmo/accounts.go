@@ -70,7 +70,7 @@ $KOSMO_CONFIG, ~/.config/kosmo/config.yaml (.yml, .toml, .json) or ./kosmo.yaml,
   kosmo accounts check work`,
 		Args: argsUsage(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, err := a.loadAccounts(false)
+			cfg, err := a.loadAccounts(cmd.Context(), false)
 			if err != nil {
 				return err
 			}
@@ -181,7 +181,7 @@ const checkFunction = "openai_list_models"
 const defaultCheckTimeout = 30 * time.Second
 
 func (a *app) checkAccounts(ctx context.Context, only string, asJSON bool, timeout *timeoutFlag) error {
-	cfg, err := a.loadAccounts(false)
+	cfg, err := a.loadAccounts(ctx, false)
 	if err != nil {
 		return err
 	}

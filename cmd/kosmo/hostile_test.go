@@ -15,7 +15,9 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -181,6 +183,14 @@ func TestWorkingDirectoryConfigCare(t *testing.T) {
 // standard error.
 func runProcessIn(t *testing.T, dir, prefix string, args ...string) (int, string) {
 	t.Helper()
+	cmd, stderr := startProcessIn(t, dir, prefix, args...)
+	return waitProcess(t, cmd, stderr)
+}
+
+// startProcessIn starts what runProcessIn runs and returns it with the
+// buffer of its standard error.
+func startProcessIn(t *testing.T, dir, prefix string, args ...string) (*exec.Cmd, *strings.Builder) {
+	t.Helper()
 	data, err := json.Marshal(args)
 	require.NoError(t, err)
 	cmd := exec.Command("/bin/sh", "-c", prefix+`; exec "$0" -test.run='^TestKosmoProcess$' -test.count=1`, os.Args[0])
@@ -188,7 +198,24 @@ func runProcessIn(t *testing.T, dir, prefix string, args ...string) (int, string
 	cmd.Env = []string{processArgsEnv + "=" + string(data), "HOME=" + t.TempDir()}
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
-	err = cmd.Run()
+	require.NoError(t, cmd.Start())
+	return cmd, &stderr
+}
+
+// waitProcess waits for cmd (killing it after a minute) and returns its
+// exit code (-1 when killed) and standard error.
+func waitProcess(t *testing.T, cmd *exec.Cmd, stderr *strings.Builder) (int, string) {
+	t.Helper()
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	var err error
+	select {
+	case err = <-done:
+	case <-time.After(time.Minute):
+		_ = cmd.Process.Kill()
+		<-done
+		return -1, stderr.String()
+	}
 	var ee *exec.ExitError
 	if errors.As(err, &ee) {
 		return ee.ExitCode(), stderr.String()
@@ -391,4 +418,75 @@ func TestBaseURLCredentialsAreRedacted(t *testing.T) {
 	data, err := os.ReadFile(auditFile)
 	require.NoError(t, err)
 	assert.NotContains(t, string(data), "gwpass")
+}
+
+// memoryGuard bounds the address space of a kosmo process, so that a read
+// without a bound fails fast instead of taking the machine's memory.
+const memoryGuard = "ulimit -v 4194304"
+
+// TestOwnReadsAreBounded: every file kosmo reads for itself is read with a
+// bound, and a device where a file is expected is refused: pointed at
+// /dev/zero, kosmo answers a clear error.
+func TestOwnReadsAreBounded(t *testing.T) {
+	dir := t.TempDir()
+	zeroKey := filepath.Join(dir, "zero-key.yaml")
+	require.NoError(t, os.WriteFile(zeroKey, []byte("integrations:\n  openai:\n    accounts:\n      work:\n        api_key_file: /dev/zero\n"), 0o600))
+	tests := []struct {
+		name, prefix string
+		args         []string
+		code         int
+		want         string
+	}{
+		{"script", "", []string{"run", "/dev/zero"}, ExitUsage, "cannot read script /dev/zero: not a regular file (a character device)"},
+		{"script on standard input", "exec </dev/zero", []string{"run", "-"}, ExitUsage, "cannot read script stdin: more than 1MiB"},
+		{"-F key=@path", "", []string{"call", "--fake", "openai.openai_list_models", "-F", "x=@/dev/zero"}, ExitUsage, "cannot read /dev/zero: not a regular file"},
+		{"--input", "", []string{"call", "--fake", "openai.openai_list_models", "--input", "/dev/zero"}, ExitUsage, "cannot read --input /dev/zero: not a regular file"},
+		{"config file", "", []string{"--config", "/dev/zero", "accounts"}, ExitConfig, "not a regular file"},
+		{"key file", "", []string{"--config", zeroKey, "run", "-e", "app.integrations.openai.openai_list_models()"}, ExitCredentials, "cannot read api_key_file /dev/zero: not a regular file"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			prefix := memoryGuard
+			if tt.prefix != "" {
+				prefix += "; " + tt.prefix
+			}
+			code, stderr := runProcessIn(t, dir, prefix, tt.args...)
+			assert.Equal(t, tt.code, code, stderr)
+			assert.Contains(t, stderr, tt.want)
+			assert.NotContains(t, stderr, "goroutine ")
+		})
+	}
+}
+
+// TestSignalsEndBlockedReads: SIGINT or SIGTERM ends kosmo while it waits
+// on a FIFO that nobody writes (the script, -F key=@path, the config file,
+// a key file, the audit log) with ExitInterrupted.
+func TestSignalsEndBlockedReads(t *testing.T) {
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "fifo")
+	require.NoError(t, syscall.Mkfifo(fifo, 0o600))
+	keyFIFO := filepath.Join(dir, "key.yaml")
+	require.NoError(t, os.WriteFile(keyFIFO, []byte("integrations:\n  openai:\n    accounts:\n      work:\n        api_key_file: "+fifo+"\n"), 0o600))
+	tests := []struct {
+		name   string
+		signal syscall.Signal
+		args   []string
+	}{
+		{"script", syscall.SIGINT, []string{"run", fifo}},
+		{"script, SIGTERM", syscall.SIGTERM, []string{"run", fifo}},
+		{"-F key=@path", syscall.SIGINT, []string{"call", "--fake", "openai.openai_list_models", "-F", "x=@" + fifo}},
+		{"--input", syscall.SIGINT, []string{"call", "--fake", "openai.openai_list_models", "--input", fifo}},
+		{"config file", syscall.SIGINT, []string{"--config", fifo, "accounts"}},
+		{"key file", syscall.SIGTERM, []string{"--config", keyFIFO, "run", "-e", "print(1)"}},
+		{"audit log", syscall.SIGINT, []string{"run", "--fake", "--audit", fifo, "-e", "print(1)"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cmd, stderr := startProcessIn(t, dir, memoryGuard+"; exec </dev/null", tt.args...)
+			time.Sleep(500 * time.Millisecond)
+			require.NoError(t, cmd.Process.Signal(tt.signal))
+			code, text := waitProcess(t, cmd, stderr)
+			assert.Equal(t, ExitInterrupted, code, text)
+		})
+	}
 }

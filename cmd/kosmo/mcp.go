@@ -130,7 +130,7 @@ func (a *app) serveMCP(ctx context.Context, o *mcpOptions) error {
 	configure := func(vm *luabridge.Options) { // the gateway sets each call's limits
 		vm.Files.WorkDir, vm.Files.Read = a.env.WorkDir, readDirs
 	}
-	host, cleanup, err := a.newHost(&p, true, configure)
+	host, cleanup, err := a.newHost(ctx, &p, true, configure)
 	if err != nil {
 		return err
 	}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -19,6 +18,7 @@ import (
 	"github.com/kosmo-run/kosmo/integration"
 	"github.com/kosmo-run/kosmo/integration/openai"
 	"github.com/kosmo-run/kosmo/integration/openai/openaitest"
+	"github.com/kosmo-run/kosmo/internal/fileread"
 	"github.com/kosmo-run/kosmo/luabridge"
 	"github.com/kosmo-run/kosmo/store"
 	"github.com/kosmo-run/kosmo/store/sqlite"
@@ -129,7 +129,7 @@ func (a *app) run(ctx context.Context, opts *runOptions) error {
 	name, src := "-e", opts.eval
 	if opts.eval == "" {
 		var err error
-		if src, err = a.readScript(opts.script); err != nil {
+		if src, err = a.readScript(ctx, opts.script); err != nil {
 			return err
 		}
 		name = chunkName(opts.script)
@@ -142,7 +142,7 @@ func (a *app) run(ctx context.Context, opts *runOptions) error {
 	if err != nil {
 		return err
 	}
-	host, cleanup, err := a.newHost(&opts.policyFlags, opts.asJSON, configure)
+	host, cleanup, err := a.newHost(ctx, &opts.policyFlags, opts.asJSON, configure)
 	if err != nil {
 		return err
 	}
@@ -190,8 +190,8 @@ func viewCalls(calls []kosmo.Call) []callView {
 // newHost loads the accounts (pointing them at a fake when asked) and builds
 // the host with the policy flags and, for scripts, configure (limits and
 // grants; nil for none); cleanup stops what it started.
-func (a *app) newHost(p *policyFlags, captureOutput bool, configure func(*luabridge.Options)) (*kosmo.Host, func(), error) {
-	loaded, err := a.loadAll(p.fake)
+func (a *app) newHost(ctx context.Context, p *policyFlags, captureOutput bool, configure func(*luabridge.Options)) (*kosmo.Host, func(), error) {
+	loaded, err := a.loadAll(ctx, p.fake)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -226,8 +226,11 @@ func (a *app) newHost(p *policyFlags, captureOutput bool, configure func(*luabri
 	}
 	var auditLog *audit.Writer
 	if p.audit != "" {
-		if auditLog, err = audit.Open(a.workPath(p.audit)); err != nil {
+		if auditLog, err = audit.OpenContext(ctx, a.workPath(p.audit)); err != nil {
 			cleanup()
+			if ctx.Err() != nil {
+				return nil, nil, err
+			}
 			return nil, nil, usagef("--audit: %v", err)
 		}
 	}
@@ -299,32 +302,39 @@ func chunkName(script string) string {
 	return script
 }
 
-func (a *app) readScript(path string) (string, error) {
+// readScript reads the script from path ("-": standard input), at most
+// luabridge.DefaultMaxSource bytes, the largest script a VM compiles;
+// an interrupt ends a read blocked on a FIFO.
+func (a *app) readScript(ctx context.Context, path string) (string, error) {
 	var (
 		data []byte
 		err  error
 	)
 	if path == "-" {
-		data, err = io.ReadAll(a.env.Stdin)
+		data, err = fileread.All(ctx, a.env.Stdin, luabridge.DefaultMaxSource)
 	} else {
-		data, err = os.ReadFile(path)
+		data, err = fileread.File(ctx, path, luabridge.DefaultMaxSource)
 	}
-	if err != nil {
-		return "", usagef("cannot read script: %v", err)
+	switch {
+	case err != nil && ctx.Err() != nil:
+		return "", err
+	case err != nil:
+		return "", usagef("cannot read script %s: %v", chunkName(path), err)
 	}
 	return string(data), nil
 }
 
-func (a *app) loadAccounts(ignoreKeys bool) (accounts.Config, error) {
-	l, err := a.loadAll(ignoreKeys)
+func (a *app) loadAccounts(ctx context.Context, ignoreKeys bool) (accounts.Config, error) {
+	l, err := a.loadAll(ctx, ignoreKeys)
 	return l.Accounts, err
 }
 
 // loadAll reads the configuration: accounts and host settings.
 // A config found in the working directory is named on standard error: a
 // file there may have been put by someone else.
-func (a *app) loadAll(ignoreKeys bool) (accounts.Loaded, error) {
+func (a *app) loadAll(ctx context.Context, ignoreKeys bool) (accounts.Loaded, error) {
 	src := a.sources(ignoreKeys)
+	src.Context = ctx
 	l, err := accounts.LoadAll(src, a.integrations)
 	if accounts.FromWorkDir(src, l.File) {
 		fmt.Fprintln(a.env.Stderr, "kosmo: using the configuration in the working directory: "+l.File)
