@@ -34,12 +34,17 @@ type Options struct {
 	// DryRun validates writes and returns what would be sent instead of
 	// sending it.
 	DryRun bool
-	// OnCall, when set, is told of every integration call: those sent, and
+	// OnCall, when set, is told of every integration call: those sent,
 	// those the policy answered itself (a refused write, a dry run: no
-	// attempts, no status).
+	// attempts, no status) and those refused before they were made (bad
+	// arguments, a wrong call, an unknown account, the Gate).
 	OnCall func(CallRecord)
 	// OnCallStart, when set, is told when a call is about to be sent.
 	OnCallStart func(function, account string)
+	// Gate, when set, is asked before every call is made; an error
+	// refuses the call (a policy_error naming it, told to OnCall). The
+	// kosmo CLI refuses calls once its audit log cannot be written.
+	Gate func() error
 	// SkipValidation sends arguments as the script gave them, unchecked. It
 	// exists for tests that check the API itself rejects bad requests; never
 	// set it otherwise.

@@ -78,18 +78,18 @@ type callEnvelope struct {
 	DurationMS int64           `json:"duration_ms"`
 }
 
-func (a *app) call(ctx context.Context, opts *callOptions) error {
+func (a *app) call(ctx context.Context, opts *callOptions) (err error) {
 	ctx, cancel := opts.timeout.bound(ctx)
 	defer cancel()
 	args, origins, err := a.callArgs(ctx, opts)
 	if err != nil {
 		return opts.timeout.explain(ctx, err, "reading the arguments")
 	}
-	host, cleanup, err := a.newHost(ctx, &opts.policyFlags, false, nil)
+	host, finish, err := a.newHost(ctx, &opts.policyFlags, false, nil)
 	if err != nil {
 		return err
 	}
-	defer cleanup()
+	defer func() { err = a.finishWith(err, finish()) }()
 	res, err := host.Call(ctx, opts.function, "", args)
 	_, fn, ferr := host.Function(opts.function)
 	if fn != nil {

@@ -490,3 +490,94 @@ func TestSignalsEndBlockedReads(t *testing.T) {
 		})
 	}
 }
+
+// TestAuditFailsClosed: once the audit log cannot be written, further
+// calls are refused and kosmo exits non-zero; --audit-fail-open lets them
+// go on with a warning.
+func TestAuditFailsClosed(t *testing.T) {
+	const src = `
+local models = app.integrations.openai.openai_list_models()
+local ok, err = pcall(app.integrations.openai.openai_list_models)
+print(ok, type(err) == "table" and err.type, type(err) == "table" and err.message)`
+	r := runCLI(t, context.Background(), nil, "run", "--fake", "--audit", "/dev/full", "-e", src)
+	assert.NotEqual(t, ExitOK, r.code, r.stderr)
+	assert.Contains(t, r.stdout, "false\tpolicy_error")
+	assert.Contains(t, r.stdout, "the audit log /dev/full cannot be written")
+	assert.Contains(t, r.stdout, "--audit-fail-open")
+	assert.Contains(t, r.stderr, "the audit log /dev/full could not be written")
+
+	r = runCLI(t, context.Background(), nil, "run", "--fake", "--audit", "/dev/full", "--audit-fail-open", "-e", src)
+	assert.Equal(t, ExitOK, r.code, r.stderr)
+	assert.Contains(t, r.stdout, "true")
+	assert.Contains(t, r.stderr, "warning: the audit log /dev/full could not be written")
+
+	r = runCLI(t, context.Background(), nil, "call", "--fake", "--audit", "/dev/full", "openai.openai_list_models")
+	assert.NotEqual(t, ExitOK, r.code, r.stderr)
+	assert.Contains(t, r.stderr, "the audit log /dev/full could not be written")
+	d := newHostileDirs(t)
+	r = d.run(t, nil, "run", "--fake", "--allow-read=.", "--audit", "audit.log", "-e", `app.integrations.openai.openai_list_models(); print(fs.read("audit.log"))`)
+	assert.Equal(t, ExitScript, r.code, r.stderr)
+	assert.Contains(t, r.stderr, "kosmo's own", "the sandbox cannot read the audit log either")
+}
+
+// TestAuditRecordsRefusedInvalidAndStoppedCalls: calls refused before they
+// are made (bad arguments, a wrong call, read-only) and a call in flight
+// when the script is stopped each get their audit line.
+func TestAuditRecordsRefusedInvalidAndStoppedCalls(t *testing.T) {
+	fake := openaitest.NewServer()
+	t.Cleanup(fake.Close)
+	fake.InjectFault(openaitest.Fault{Path: "/v1/models", Delay: time.Minute})
+	vars := map[string]string{"OPENAI_API_KEY": openaitest.DefaultAPIKey, "OPENAI_BASE_URL": fake.BaseURL()}
+	auditFile := filepath.Join(t.TempDir(), "audit.jsonl")
+	r := runCLI(t, context.Background(), vars, "run", "--read-only", "--timeout", "2s", "--audit", auditFile, "-e", `
+pcall(app.integrations.openai.openai_create_image, {prompt = "x", n = 0})
+pcall(app.integrations.openai.openai_list_files, 1, 2)
+pcall(app.integrations.openai.openai_create_thread, {})
+app.integrations.openai.openai_list_models()`)
+	assert.Equal(t, ExitTimeout, r.code, r.stderr)
+	data, err := os.ReadFile(auditFile)
+	require.NoError(t, err)
+	var got []string
+	for _, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
+		var l struct{ Function, Outcome string }
+		require.NoError(t, json.Unmarshal([]byte(line), &l), line)
+		got = append(got, l.Function+" "+l.Outcome)
+	}
+	assert.Equal(t, []string{
+		"openai_create_image invalid",
+		"openai_list_files invalid",
+		"openai_create_thread refused",
+		"openai_list_models cancelled",
+	}, got)
+}
+
+// TestErrorsArePrintedOnOneLine: control characters from a server or a
+// script (escape sequences, CR, LF, C1) are escaped in the error kosmo
+// prints, which stays one line.
+func TestErrorsArePrintedOnOneLine(t *testing.T) {
+	fake := openaitest.NewServer()
+	t.Cleanup(fake.Close)
+	fake.InjectFault(openaitest.Fault{Path: "/v1/models", Status: 400,
+		Body: `{"error":{"message":"bad\u001b[31mred\r\nkosmo: forged line\u009b2J\u0007","type":"invalid_request_error"}}`})
+	vars := map[string]string{"OPENAI_API_KEY": openaitest.DefaultAPIKey, "OPENAI_BASE_URL": fake.BaseURL()}
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"run", []string{"run", "-e", `app.integrations.openai.openai_list_models()`}, `bad\x1b[31mred\r\nkosmo: forged line\u009b2J\x07`},
+		{"call", []string{"call", "openai.openai_list_models"}, `bad\x1b[31mred\r\nkosmo: forged line\u009b2J\x07`},
+		{"script error", []string{"run", "-e", `error("one\27[2Jtwo\nthree\r\194\155")`}, `one\x1b[2Jtwo\nthree\r\u009b`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := runCLI(t, context.Background(), vars, tt.args...)
+			assert.NotEqual(t, ExitOK, r.code)
+			assert.Contains(t, r.stderr, tt.want)
+			assert.Equal(t, 1, strings.Count(r.stderr, "\n"), "one line: %q", r.stderr)
+			assert.NotContains(t, r.stderr, "\x1b")
+			assert.NotContains(t, r.stderr, "\r")
+			assert.NotContains(t, r.stderr, "\u009b")
+		})
+	}
+}

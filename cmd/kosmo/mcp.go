@@ -98,7 +98,7 @@ fails as a tool error of type credentials_error naming the account and the reaso
 	return cmd
 }
 
-func (a *app) serveMCP(ctx context.Context, o *mcpOptions) error {
+func (a *app) serveMCP(ctx context.Context, o *mcpOptions) (err error) {
 	tools, err := mcpgateway.ParseToolSet(o.tools)
 	if err != nil {
 		return usagef("--tools: %v", err)
@@ -130,11 +130,11 @@ func (a *app) serveMCP(ctx context.Context, o *mcpOptions) error {
 	configure := func(vm *luabridge.Options) { // the gateway sets each call's limits
 		vm.Files.WorkDir, vm.Files.Read = a.env.WorkDir, readDirs
 	}
-	host, cleanup, err := a.newHost(ctx, &p, true, configure)
+	host, finish, err := a.newHost(ctx, &p, true, configure)
 	if err != nil {
 		return err
 	}
-	defer cleanup()
+	defer func() { err = a.finishWith(err, finish()) }()
 	opts := mcpgateway.Options{Host: host, AllowWrite: o.allowWrite, Version: version, CallTimeout: o.timeout.limit,
 		Tools: tools, MaxMemory: int64(o.maxMemory)}
 	if o.httpAddr != "" {

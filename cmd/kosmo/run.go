@@ -34,6 +34,8 @@ type policyFlags struct {
 	dryRun   bool
 	quiet    bool
 	audit    string
+	// auditFailOpen lets calls go on when the audit log cannot be written.
+	auditFailOpen bool
 }
 
 func (p *policyFlags) register(cmd *cobra.Command) {
@@ -42,7 +44,8 @@ func (p *policyFlags) register(cmd *cobra.Command) {
 	f.BoolVar(&p.readOnly, "read-only", false, "refuse every write operation before it is sent")
 	f.BoolVar(&p.dryRun, "dry-run", false, "validate write operations and return what would be sent, without sending")
 	f.BoolVarP(&p.quiet, "quiet", "q", false, "no progress spinner on standard error")
-	f.StringVar(&p.audit, "audit", "", "append one JSON line per call to FILE (no parameter values, no keys)")
+	f.StringVar(&p.audit, "audit", "", "append one JSON line per call to FILE (no parameter values, no keys); once it cannot be written, calls are refused and kosmo exits non-zero")
+	f.BoolVar(&p.auditFailOpen, "audit-fail-open", false, "with --audit: let calls go on when the audit log cannot be written (a warning at exit)")
 }
 
 type runOptions struct {
@@ -125,7 +128,7 @@ type callView struct {
 	Notes []string `json:"notes,omitempty"`
 }
 
-func (a *app) run(ctx context.Context, opts *runOptions) error {
+func (a *app) run(ctx context.Context, opts *runOptions) (err error) {
 	name, src := "-e", opts.eval
 	if opts.eval == "" {
 		var err error
@@ -142,11 +145,11 @@ func (a *app) run(ctx context.Context, opts *runOptions) error {
 	if err != nil {
 		return err
 	}
-	host, cleanup, err := a.newHost(ctx, &opts.policyFlags, opts.asJSON, configure)
+	host, finish, err := a.newHost(ctx, &opts.policyFlags, opts.asJSON, configure)
 	if err != nil {
 		return err
 	}
-	defer cleanup()
+	defer func() { err = a.finishWith(err, finish()) }()
 	if opts.timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeoutCause(ctx, opts.timeout, errTimeout)
@@ -187,10 +190,36 @@ func viewCalls(calls []kosmo.Call) []callView {
 	return out
 }
 
+// finishWith returns err, or the error of finishing the host (the audit
+// log) when err is nil; when both are there, the latter is printed.
+func (a *app) finishWith(err, finishErr error) error {
+	if finishErr == nil {
+		return err
+	}
+	if err == nil {
+		return finishErr
+	}
+	fmt.Fprintln(a.env.Stderr, "kosmo: "+oneLine(finishErr.Error()))
+	return err
+}
+
+// auditFailed is an audit log that could not be written.
+type auditFailed struct {
+	path string
+	err  error
+}
+
+func (e *auditFailed) Error() string {
+	return fmt.Sprintf("the audit log %s could not be written: %v; calls were refused from then on (--audit-fail-open lets them go on)", e.path, e.err)
+}
+
+func (e *auditFailed) Unwrap() error { return e.err }
+
 // newHost loads the accounts (pointing them at a fake when asked) and builds
 // the host with the policy flags and, for scripts, configure (limits and
-// grants; nil for none); cleanup stops what it started.
-func (a *app) newHost(ctx context.Context, p *policyFlags, captureOutput bool, configure func(*luabridge.Options)) (*kosmo.Host, func(), error) {
+// grants; nil for none); finish stops what it started and returns the
+// audit log's failure, unless --audit-fail-open.
+func (a *app) newHost(ctx context.Context, p *policyFlags, captureOutput bool, configure func(*luabridge.Options)) (*kosmo.Host, func() error, error) {
 	loaded, err := a.loadAll(ctx, p.fake)
 	if err != nil {
 		return nil, nil, err
@@ -224,14 +253,26 @@ func (a *app) newHost(ctx context.Context, p *policyFlags, captureOutput bool, c
 	if captureOutput {
 		stdout = nil
 	}
-	var auditLog *audit.Writer
+	var (
+		auditLog *audit.Writer
+		gate     func() error
+	)
+	auditPath := a.workPath(p.audit)
 	if p.audit != "" {
-		if auditLog, err = audit.OpenContext(ctx, a.workPath(p.audit)); err != nil {
+		if auditLog, err = audit.OpenContext(ctx, auditPath); err != nil {
 			cleanup()
 			if ctx.Err() != nil {
 				return nil, nil, err
 			}
 			return nil, nil, usagef("--audit: %v", err)
+		}
+	}
+	if auditLog != nil && !p.auditFailOpen {
+		gate = func() error {
+			if err := auditLog.Err(); err != nil {
+				return fmt.Errorf("refused: the audit log %s cannot be written (%v); --audit-fail-open lets calls go on without it", auditPath, err)
+			}
+			return nil
 		}
 	}
 	notes := &noteSayer{w: a.env.Stderr, said: map[string]bool{}}
@@ -243,6 +284,7 @@ func (a *app) newHost(ctx context.Context, p *policyFlags, captureOutput bool, c
 		ReadOnly:     p.readOnly,
 		DryRun:       p.dryRun,
 		OnCallStart:  spin.start,
+		Gate:         gate,
 		Configure:    configure,
 		Store:        st,
 		OnCall: func(c kosmo.Call) {
@@ -253,15 +295,22 @@ func (a *app) newHost(ctx context.Context, p *policyFlags, captureOutput bool, c
 			}
 		},
 	})
-	return host, func() {
+	return host, func() error {
 		spin.stop()
 		cleanup()
 		_ = host.Close()
-		if auditLog != nil {
-			if err := auditLog.Close(); err != nil {
-				fmt.Fprintf(a.env.Stderr, "kosmo: audit log: %v\n", err)
-			}
+		if auditLog == nil {
+			return nil
 		}
+		err := auditLog.Close()
+		if err != nil && p.auditFailOpen {
+			fmt.Fprintf(a.env.Stderr, "kosmo: warning: the audit log %s could not be written: %v (--audit-fail-open: calls went on)\n", auditPath, err)
+			return nil
+		}
+		if err != nil {
+			return &auditFailed{path: auditPath, err: err}
+		}
+		return nil
 	}, nil
 }
 
@@ -350,7 +399,7 @@ func (a *app) sources(ignoreKeys bool) accounts.Sources {
 		WorkDir:    a.env.WorkDir,
 		IgnoreKeys: ignoreKeys,
 		Account:    a.account,
-		Warn:       func(msg string) { fmt.Fprintln(a.env.Stderr, "kosmo: warning: "+msg) },
+		Warn:       func(msg string) { fmt.Fprintln(a.env.Stderr, "kosmo: warning: "+oneLine(msg)) },
 	}
 }
 
@@ -455,7 +504,7 @@ func (n *noteSayer) say(notes []string) {
 	for _, msg := range notes {
 		if !n.said[msg] {
 			n.said[msg] = true
-			fmt.Fprintf(n.w, "kosmo: note: %s\n", msg)
+			fmt.Fprintf(n.w, "kosmo: note: %s\n", oneLine(msg))
 		}
 	}
 }
