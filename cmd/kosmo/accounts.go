@@ -229,7 +229,7 @@ func (a *app) checkAccounts(ctx context.Context, only string, asJSON bool, timeo
 			if r.OK {
 				fmt.Fprintf(a.env.Stdout, "%s/%s: ok (%d models)\n", r.Integration, r.Account, r.Models)
 			} else {
-				fmt.Fprintf(a.env.Stdout, "%s/%s: %s\n", r.Integration, r.Account, r.Error)
+				fmt.Fprintf(a.env.Stdout, "%s/%s: %s\n", r.Integration, r.Account, oneLine(r.Error))
 			}
 		}
 	}

@@ -567,17 +567,18 @@ func TestErrorsArePrintedOnOneLine(t *testing.T) {
 	}{
 		{"run", []string{"run", "-e", `app.integrations.openai.openai_list_models()`}, `bad\x1b[31mred\r\nkosmo: forged line\u009b2J\x07`},
 		{"call", []string{"call", "openai.openai_list_models"}, `bad\x1b[31mred\r\nkosmo: forged line\u009b2J\x07`},
+		{"accounts check", []string{"accounts", "check"}, `bad\x1b[31mred\r\nkosmo: forged line\u009b2J\x07`},
 		{"script error", []string{"run", "-e", `error("one\27[2Jtwo\nthree\r\194\155")`}, `one\x1b[2Jtwo\nthree\r\u009b`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			r := runCLI(t, context.Background(), vars, tt.args...)
 			assert.NotEqual(t, ExitOK, r.code)
-			assert.Contains(t, r.stderr, tt.want)
+			assert.Contains(t, r.stdout+r.stderr, tt.want)
 			assert.Equal(t, 1, strings.Count(r.stderr, "\n"), "one line: %q", r.stderr)
-			assert.NotContains(t, r.stderr, "\x1b")
-			assert.NotContains(t, r.stderr, "\r")
-			assert.NotContains(t, r.stderr, "\u009b")
+			for _, raw := range []string{"\x1b", "\r", "\u009b", "\a"} {
+				assert.NotContains(t, r.stdout+r.stderr, raw)
+			}
 		})
 	}
 }
