@@ -9,7 +9,6 @@ import (
 	"regexp"
 	"sort"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/kosmo-run/kosmo/integration"
@@ -271,8 +270,8 @@ func FromWorkDir(src Sources, file string) bool {
 // explicit choice that uses it anyway.
 func checkWorkDirConfig(path string, st os.FileInfo) error {
 	allow := fmt.Sprintf("to use it anyway, name it with --config %s (or KOSMO_CONFIG)", path)
-	if sys, ok := st.Sys().(*syscall.Stat_t); ok && int(sys.Uid) != os.Geteuid() {
-		return &ConfigError{File: path, Err: fmt.Errorf("refusing a config file in the working directory that belongs to another user (uid %d); %s", sys.Uid, allow)}
+	if uid, other := ownedByOther(st); other {
+		return &ConfigError{File: path, Err: fmt.Errorf("refusing a config file in the working directory that belongs to another user (uid %d); %s", uid, allow)}
 	}
 	if st.Mode().Perm()&0o022 != 0 {
 		return &ConfigError{File: path, Err: fmt.Errorf("refusing a config file in the working directory that is writable by group or others (mode %04o): run chmod go-w %s, or %s", st.Mode().Perm(), path, allow)}

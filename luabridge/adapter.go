@@ -71,9 +71,13 @@ func (vm *VM) adapter(in *integration.Integration, fn *integration.Function, acc
 }
 
 // refusal is the Go error of a call refused before it was made, from what
-// was raised: kosmo's own error behind the error table, else a validation
-// error with the table's message.
+// was raised: the context's error when the script was stopped meanwhile,
+// kosmo's own error behind the error table, else a validation error with
+// the table's message.
 func (vm *VM) refusal(fn *integration.Function, raised any) error {
+	if ctx := vm.L.Context(); ctx != nil && ctx.Err() != nil {
+		return ctx.Err() // stopped, not refused
+	}
 	msg := fmt.Sprint(raised)
 	if ae, ok := raised.(*lua.ApiError); ok {
 		if t, ok := ae.Object.(*lua.LTable); ok {
