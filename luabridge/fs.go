@@ -298,10 +298,10 @@ func (vm *VM) writeFile(L *lua.LState) int {
 		L.RaiseError("%s: %q: refused: writing %d more bytes would pass the write quota of %s for this run (%d bytes written so far); raise it with --write-quota",
 			a.fn, path, len(data), fileread.Size(fsg.quota), fsg.written)
 	}
-	fsg.written += int64(len(data))
 	if err := replaceFile(root, rel, data, mode, existing != nil && existing.Mode().IsRegular()); err != nil {
 		L.RaiseError("%s: %q: %s", a.fn, path, fileError(err))
 	}
+	fsg.written += int64(len(data))
 	return 0
 }
 

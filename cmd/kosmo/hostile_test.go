@@ -161,6 +161,18 @@ func TestWorkingDirectoryConfigCare(t *testing.T) {
 		assert.Contains(t, r.stderr, "chmod go-w")
 		assert.Contains(t, r.stderr, "--config")
 	})
+	t.Run("another user's is refused", func(t *testing.T) {
+		if os.Geteuid() != 0 {
+			t.Skip("giving a file to another user needs root")
+		}
+		d := newHostileDirs(t)
+		p := d.write(t, "kosmo.yaml", cfg, 0o600)
+		require.NoError(t, os.Chown(p, 12345, 12345))
+		r := d.run(t, nil, "accounts")
+		assert.Equal(t, ExitConfig, r.code, r.stderr)
+		assert.Contains(t, r.stderr, "belongs to another user (uid 12345)")
+		assert.Contains(t, r.stderr, "--config "+p)
+	})
 	t.Run("a private one is used and named", func(t *testing.T) {
 		d := newHostileDirs(t)
 		d.write(t, "kosmo.yaml", cfg, 0o600)
