@@ -594,3 +594,22 @@ func TestErrorsArePrintedOnOneLine(t *testing.T) {
 		})
 	}
 }
+
+// TestSecondSignalAlwaysEnds: when the first signal cannot end what kosmo
+// waits for (here kosmo fake opening a FIFO for its request log, which
+// waits for a reader), a second one exits at once with ExitInterrupted.
+func TestSecondSignalAlwaysEnds(t *testing.T) {
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "log")
+	require.NoError(t, syscall.Mkfifo(fifo, 0o600))
+	cmd, stderr := startProcessIn(t, dir, memoryGuard, "fake", "--addr", "127.0.0.1:0", "--log", fifo)
+	time.Sleep(500 * time.Millisecond)
+	require.NoError(t, cmd.Process.Signal(syscall.SIGINT))
+	time.Sleep(500 * time.Millisecond)
+	if err := cmd.Process.Signal(syscall.SIGTERM); errors.Is(err, os.ErrProcessDone) {
+		t.Skip("the first signal ended kosmo fake: nothing is left for a second one to end")
+	}
+	code, text := waitProcess(t, cmd, stderr)
+	assert.Equal(t, ExitInterrupted, code, text)
+	assert.Contains(t, text, "interrupted again")
+}
