@@ -70,6 +70,8 @@ func TestWriteGrantCannotTouchConfiguration(t *testing.T) {
 		{"the config in use", true, "kosmo.yaml"},
 		{"a key file", true, "work.key"},
 		{"the audit log", true, "audit.log"},
+		{"the store", false, "$HOME/.local/share/kosmo/kosmo.db"},
+		{"the store's journal", false, "$HOME/.local/share/kosmo/kosmo.db-wal"},
 		{"a hard link to the config", true, "hard.txt"},
 		{"a symbolic link to the key file", true, "soft.txt"},
 	}
@@ -77,6 +79,7 @@ func TestWriteGrantCannotTouchConfiguration(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			d := newHostileDirs(t)
 			require.NoError(t, os.MkdirAll(filepath.Join(d.home, ".config", "kosmo"), 0o700))
+			require.NoError(t, os.MkdirAll(filepath.Join(d.home, ".local", "share", "kosmo"), 0o700))
 			if tt.config {
 				d.write(t, "work.key", key+"\n", 0o600)
 				cfg := d.write(t, "kosmo.yaml", "integrations:\n  openai:\n    accounts:\n      work:\n        api_key_file: "+filepath.Join(d.work, "work.key")+"\n", 0o600)

@@ -15,6 +15,7 @@ import (
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 	"github.com/spf13/cobra"
 
+	"github.com/kosmo-run/kosmo/internal/fileread"
 	"github.com/kosmo-run/kosmo/luabridge"
 	"github.com/kosmo-run/kosmo/mcpgateway"
 )
@@ -109,7 +110,7 @@ func (a *app) serveMCP(ctx context.Context, o *mcpOptions) (err error) {
 	}
 	token := ""
 	if o.httpAddr != "" {
-		if token, err = a.mcpToken(o.tokenFile); err != nil {
+		if token, err = a.mcpToken(ctx, o.tokenFile); err != nil {
 			return err
 		}
 		if err := mcpgateway.CheckToken(o.httpAddr, token); err != nil {
@@ -149,9 +150,12 @@ func (a *app) serveMCP(ctx context.Context, o *mcpOptions) (err error) {
 	return err
 }
 
+// maxTokenFile bounds what --token-file reads.
+const maxTokenFile = 64 << 10
+
 // mcpToken reads the access token from file, else from KOSMO_MCP_TOKEN;
 // "" when neither gives one.
-func (a *app) mcpToken(file string) (string, error) {
+func (a *app) mcpToken(ctx context.Context, file string) (string, error) {
 	if file == "" {
 		return strings.TrimSpace(a.env.getenv(TokenEnv)), nil
 	}
@@ -160,8 +164,11 @@ func (a *app) mcpToken(file string) (string, error) {
 	} else if !filepath.IsAbs(file) {
 		file = filepath.Join(a.env.WorkDir, file)
 	}
-	data, err := os.ReadFile(file)
+	data, err := fileread.File(ctx, file, maxTokenFile)
 	if err != nil {
+		if ctx.Err() != nil {
+			return "", err
+		}
 		return "", usagef("--token-file: %v", err)
 	}
 	token := strings.TrimSpace(string(data))

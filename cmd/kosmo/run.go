@@ -404,8 +404,8 @@ func (a *app) sources(ignoreKeys bool) accounts.Sources {
 }
 
 // protectOwnFiles adds to configure what no file grant covers: every
-// config file kosmo would read, the key files, the audit log; and the keys
-// to scrub from what scripts read.
+// config file kosmo would read, the key files, the audit log, the store;
+// and the keys to scrub from what scripts read.
 func (a *app) protectOwnFiles(loaded accounts.Loaded, auditFile string, configure func(*luabridge.Options)) func(*luabridge.Options) {
 	protected := accounts.ConfigCandidates(a.sources(false))
 	if loaded.File != "" {
@@ -414,6 +414,13 @@ func (a *app) protectOwnFiles(loaded accounts.Loaded, auditFile string, configur
 	protected = append(protected, loaded.KeyFiles...)
 	if auditFile != "" {
 		protected = append(protected, auditFile)
+	}
+	storePath := loaded.Store
+	if storePath == "" {
+		storePath = sqlite.DefaultPath(a.env.getenv, a.env.HomeDir)
+	}
+	for _, suffix := range []string{"", "-wal", "-shm", "-journal"} {
+		protected = append(protected, storePath+suffix)
 	}
 	var secrets []integration.Secret
 	for _, in := range a.integrations {
@@ -442,7 +449,7 @@ func (a *app) protectOwnFiles(loaded accounts.Loaded, auditFile string, configur
 // no file.
 func (a *app) openStore(path string) *store.LazyStore {
 	if path == "" {
-		path = sqlite.DefaultPath(a.env.Getenv, a.env.HomeDir)
+		path = sqlite.DefaultPath(a.env.getenv, a.env.HomeDir)
 	}
 	return store.Lazy(func(ctx context.Context) (store.Store, error) {
 		db, err := sqlite.Open(ctx, path)
