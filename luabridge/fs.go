@@ -32,7 +32,7 @@ type FileGrants struct {
 	WorkDir string
 	// Protected are the host's own files, which no grant covers: its
 	// configuration files (also those it would load if they existed), key
-	// files and audit log. fs.read and fs.read_base64 refuse them and fs.write
+	// files, audit log and store. fs.read and fs.read_base64 refuse them and fs.write
 	// refuses to create or replace them, by path and by identity (device
 	// and inode), so that a symbolic or hard link to one is refused too.
 	Protected []string
@@ -306,7 +306,7 @@ func (vm *VM) writeFile(L *lua.LState) int {
 }
 
 // refusedOwnFile is the refusal of a file the host protects.
-const refusedOwnFile = "refused: this is one of kosmo's own files (its configuration, a key file or the audit log), which no grant covers"
+const refusedOwnFile = "refused: this is one of kosmo's own files (its configuration, a key file, the audit log or the store), which no grant covers"
 
 // replaceFile writes data to rel below root through a temporary file renamed
 // over it; keepMode sets the old file's mode on the new one exactly.
