@@ -85,7 +85,15 @@ func (h *Host) CallStream(ctx context.Context, function, account string, args ma
 	}
 	res := &CallResult{Function: fn.Name, Account: acct.Name, Operation: fn.Operation}
 	valid, err := fn.Validate(args)
+	if err == nil && h.opts.Gate != nil {
+		if gerr := h.opts.Gate(); gerr != nil {
+			err = &integration.PolicyError{Function: fn.Name, Account: acct.Name, Message: gerr.Error()}
+		}
+	}
 	if err != nil {
+		if h.opts.OnCall != nil {
+			h.opts.OnCall(Call{CallInfo: integration.CallInfo{Integration: in.Name, Function: fn.Name, Account: acct.Name, Operation: fn.Operation}, Err: err})
+		}
 		return nil, err
 	}
 	policy := integration.Policy{ReadOnly: h.opts.ReadOnly, DryRun: h.opts.DryRun}

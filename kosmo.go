@@ -42,6 +42,9 @@ type Options struct {
 	OnCall func(Call)
 	// OnCallStart is told when a call is about to be sent.
 	OnCallStart func(function, account string)
+	// Gate, when set, is asked before every call (from scripts and Call);
+	// an error refuses the call with a *integration.PolicyError.
+	Gate func() error
 	// Configure, when set, adjusts the options of every VM (limits, grants).
 	Configure func(*luabridge.Options)
 	// Store keeps what functions keep on the host's side: OpenAI's
@@ -141,6 +144,7 @@ func (h *Host) Run(ctx context.Context, name, src string) (*Result, error) {
 			}
 		},
 		OnCallStart: h.opts.OnCallStart,
+		Gate:        h.opts.Gate,
 		Store:       h.store,
 	}
 	if h.opts.Configure != nil {

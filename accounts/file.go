@@ -2,6 +2,7 @@ package accounts
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -20,6 +21,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/kosmo-run/kosmo/integration"
+	"github.com/kosmo-run/kosmo/internal/fileread"
 )
 
 // The config file is read by kosmo itself, not through a library that folds
@@ -55,9 +57,12 @@ type dateText string
 // written, case included) and every value's type. lines maps each key path
 // ("integrations.openai.accounts.work") to its line, for the checks made
 // after it.
-func readConfigFile(file string, integrations []*integration.Integration) (fileConfig, map[string]int, error) {
-	data, err := os.ReadFile(file)
+func readConfigFile(ctx context.Context, file string, integrations []*integration.Integration) (fileConfig, map[string]int, error) {
+	data, err := fileread.File(ctx, file, MaxConfigFile)
 	if err != nil {
+		if ctx.Err() != nil {
+			return fileConfig{}, nil, err
+		}
 		var pe *os.PathError
 		if errors.As(err, &pe) {
 			err = pe.Err

@@ -1,6 +1,7 @@
 package accounts
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/kosmo-run/kosmo/integration"
+	"github.com/kosmo-run/kosmo/internal/fileread"
 )
 
 // Sources are the process facts the loader reads; main injects them so that
@@ -39,6 +41,24 @@ type Sources struct {
 	Warn func(string)
 	// Stat reads file modes; nil uses os.Stat.
 	Stat func(string) (os.FileInfo, error)
+	// Context, when set, ends a read of the config file or a key file
+	// that blocks (a FIFO with no writer); nil never does.
+	Context context.Context
+}
+
+// Bounds of the files the loader reads.
+const (
+	// MaxConfigFile is the largest config file read.
+	MaxConfigFile = 1 << 20
+	// MaxKeyFile is the largest key file read.
+	MaxKeyFile = 64 << 10
+)
+
+func (s Sources) ctx() context.Context {
+	if s.Context == nil {
+		return context.Background()
+	}
+	return s.Context
 }
 
 func (s Sources) warn(msg string) {
@@ -132,6 +152,9 @@ type Loaded struct {
 	// Store is where the host keeps its state: $KOSMO_STORE, else the
 	// file's store key ("~/" expanded), else "" for the default place.
 	Store string
+	// KeyFiles are the key files the config file names (api_key_file),
+	// read or not.
+	KeyFiles []string
 }
 
 type integrationConfig struct {
@@ -194,10 +217,91 @@ func FindConfig(src Sources) (string, error) {
 	}
 	for _, c := range candidates {
 		if st, err := os.Stat(c); err == nil && !st.IsDir() {
+			if src.WorkDir != "" && filepath.Dir(c) == src.WorkDir {
+				if err := checkWorkDirConfig(c, st); err != nil {
+					return "", err
+				}
+			}
 			return c, nil
 		}
 	}
 	return "", nil
+}
+
+// ConfigCandidates lists every file kosmo would read as its configuration
+// with src, existing or not: --config, $KOSMO_CONFIG and every file of the
+// search path. Sandboxed scripts may neither write nor read them.
+func ConfigCandidates(src Sources) []string {
+	var out []string
+	for _, f := range []string{src.ConfigFile, src.getenv("KOSMO_CONFIG")} {
+		if f != "" {
+			out = append(out, f)
+		}
+	}
+	xdg := src.getenv("XDG_CONFIG_HOME")
+	if xdg == "" && src.HomeDir != "" {
+		xdg = filepath.Join(src.HomeDir, ".config")
+	}
+	for _, ext := range configExtensions {
+		if xdg != "" {
+			out = append(out, filepath.Join(xdg, "kosmo", "config."+ext))
+		}
+		if src.HomeDir != "" {
+			out = append(out, filepath.Join(src.HomeDir, ".config", "kosmo", "config."+ext))
+		}
+		if src.WorkDir != "" {
+			out = append(out, filepath.Join(src.WorkDir, "kosmo."+ext))
+		}
+	}
+	return out
+}
+
+// FromWorkDir reports whether file is a config file of the working
+// directory (./kosmo.*) that the search found.
+func FromWorkDir(src Sources, file string) bool {
+	return file != "" && src.ConfigFile == "" && src.getenv("KOSMO_CONFIG") == "" &&
+		src.WorkDir != "" && filepath.Dir(file) == src.WorkDir
+}
+
+// checkWorkDirConfig refuses a ./kosmo.* config that someone else could
+// have planted or changed, as git refuses a repository another user owns
+// (safe.directory): it must belong to the user running kosmo and be
+// writable by no one else. Naming it with --config or KOSMO_CONFIG is the
+// explicit choice that uses it anyway.
+func checkWorkDirConfig(path string, st os.FileInfo) error {
+	allow := fmt.Sprintf("to use it anyway, name it with --config %s (or KOSMO_CONFIG)", path)
+	if uid, other := ownedByOther(st); other {
+		return &ConfigError{File: path, Err: fmt.Errorf("refusing a config file in the working directory that belongs to another user (uid %d); %s", uid, allow)}
+	}
+	if st.Mode().Perm()&0o022 != 0 {
+		return &ConfigError{File: path, Err: fmt.Errorf("refusing a config file in the working directory that is writable by group or others (mode %04o): run chmod go-w %s, or %s", st.Mode().Perm(), path, allow)}
+	}
+	return nil
+}
+
+// keyFiles lists the key files (api_key_file) the config file names,
+// resolved as they are read.
+func keyFiles(fc fileConfig, src Sources) []string {
+	var out []string
+	for _, ic := range fc.Integrations {
+		for _, ac := range ic.Accounts {
+			if ac.APIKeyFile != "" {
+				out = append(out, keyFilePath(ac.APIKeyFile, src))
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// keyFilePath resolves an api_key_file: "~/" is the home folder, and a
+// relative path is relative to the working directory.
+func keyFilePath(name string, src Sources) string {
+	p := expandHome(name, src.HomeDir)
+	if !filepath.IsAbs(p) && src.WorkDir != "" {
+		p = filepath.Join(src.WorkDir, p)
+	}
+	return p
 }
 
 // Load reads the accounts of the given integrations. Precedence, lowest
@@ -218,7 +322,7 @@ func Load(src Sources, integrations []*integration.Integration) (Config, string,
 // LoadAll is Load, with the host settings of the config file too.
 func LoadAll(src Sources, integrations []*integration.Integration) (Loaded, error) {
 	cfg, file, fc, err := load(src, integrations)
-	l := Loaded{Accounts: cfg, File: file, Store: expandHome(fc.Store, src.HomeDir)}
+	l := Loaded{Accounts: cfg, File: file, Store: expandHome(fc.Store, src.HomeDir), KeyFiles: keyFiles(fc, src)}
 	if v := src.getenv("KOSMO_STORE"); v != "" {
 		l.Store = v
 	}
@@ -233,7 +337,7 @@ func load(src Sources, integrations []*integration.Integration) (Config, string,
 	f := &configFile{name: file}
 	var fc fileConfig
 	if file != "" {
-		if fc, f.lines, err = readConfigFile(file, integrations); err != nil {
+		if fc, f.lines, err = readConfigFile(src.ctx(), file, integrations); err != nil {
 			return nil, file, fileConfig{}, err
 		}
 	}
@@ -464,9 +568,9 @@ func readKey(ac accountConfig, src Sources) (key integration.Secret, source, key
 		source = "file " + ac.APIKeyFile
 		read := src.ReadFile
 		if read == nil {
-			read = os.ReadFile
+			read = func(p string) ([]byte, error) { return fileread.File(src.ctx(), p, MaxKeyFile) }
 		}
-		path := expandHome(ac.APIKeyFile, src.HomeDir)
+		path := keyFilePath(ac.APIKeyFile, src)
 		data, err := read(path)
 		if err != nil {
 			cause := errors.Unwrap(err)

@@ -179,6 +179,31 @@ func Open(path string) (*Writer, error) {
 	return w, nil
 }
 
+// OpenContext is Open, given up when ctx ends first: opening a FIFO for
+// writing waits for a reader, which must not hold up an interrupt.
+func OpenContext(ctx context.Context, path string) (*Writer, error) {
+	type opened struct {
+		w   *Writer
+		err error
+	}
+	done := make(chan opened, 1)
+	go func() {
+		w, err := Open(path)
+		done <- opened{w, err}
+	}()
+	select {
+	case o := <-done:
+		return o.w, o.err
+	case <-ctx.Done():
+		go func() {
+			if o := <-done; o.w != nil {
+				_ = o.w.Close()
+			}
+		}()
+		return nil, context.Cause(ctx)
+	}
+}
+
 // OnCall writes the line of one call. Its signature fits
 // luabridge.Options.OnCall and kosmo.Options.OnCall.
 func (w *Writer) OnCall(c luabridge.CallRecord) { w.Record(c.CallInfo, c.Err) }

@@ -179,8 +179,8 @@ func TestConcurrentLinesNeverInterleave(t *testing.T) {
 }
 
 // TestAuditOfScriptCalls runs a script through the Lua host with the writer
-// as OnCall: one line per call sent, none holding a parameter value or the
-// key.
+// as OnCall: one line per call, sent or refused, none holding a parameter
+// value or the key.
 func TestAuditOfScriptCalls(t *testing.T) {
 	fake := openaitest.NewServer(openaitest.WithAPIKeys(canaryKey))
 	t.Cleanup(fake.Close)
@@ -205,28 +205,31 @@ func TestAuditOfScriptCalls(t *testing.T) {
 		oa.openai_list_models()
 		oa.openai_create_embedding{ model = "text-embedding-3-small", input = "PARAM-VALUE-CANARY" }
 		pcall(oa.openai_get_run, { thread_id = "thread_PARAMCANARY", run_id = "run_x" })
-		pcall(oa.openai_create_assistant, { modle = "typo" }) -- invalid: never sent, not audited
+		pcall(oa.openai_create_assistant, { modle = "typo" }) -- invalid: never sent, audited
 	`)
 	require.NoError(t, err)
 	require.NoError(t, w.Err())
 
 	lines := strings.Split(strings.TrimSpace(buf.String()), "\n")
-	require.Len(t, lines, 3, buf.String())
+	require.Len(t, lines, 4, buf.String())
 	var got []audit.Line
 	for _, l := range lines {
 		var line audit.Line
 		require.NoError(t, json.Unmarshal([]byte(l), &line))
 		got = append(got, line)
 	}
-	assert.Equal(t, []string{"openai_list_models", "openai_create_embedding", "openai_get_run"},
-		[]string{got[0].Function, got[1].Function, got[2].Function})
-	assert.Equal(t, []string{"ok", "ok", "api_error"}, []string{got[0].Outcome, got[1].Outcome, got[2].Outcome})
-	assert.Equal(t, []int{1, 2, 1}, []int{got[0].Attempts, got[1].Attempts, got[2].Attempts})
+	assert.Equal(t, []string{"openai_list_models", "openai_create_embedding", "openai_get_run", "openai_create_assistant"},
+		[]string{got[0].Function, got[1].Function, got[2].Function, got[3].Function})
+	assert.Equal(t, []string{"ok", "ok", "api_error", "invalid"}, []string{got[0].Outcome, got[1].Outcome, got[2].Outcome, got[3].Outcome})
+	assert.Equal(t, []int{1, 2, 1, 0}, []int{got[0].Attempts, got[1].Attempts, got[2].Attempts, got[3].Attempts})
 	assert.Equal(t, 404, got[2].Status)
 	assert.Equal(t, "write", got[1].Operation)
-	for _, l := range got {
+	for i, l := range got {
 		assert.Equal(t, "openai", l.Integration)
 		assert.Equal(t, "work", l.Account)
+		if i == 3 {
+			continue // refused before sending: no request id, no time
+		}
 		assert.True(t, strings.HasPrefix(l.RequestID, "req_"), l.RequestID)
 		assert.Greater(t, l.DurationMS, 0.0)
 	}

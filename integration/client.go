@@ -231,6 +231,13 @@ func (c *Client) roundTrip(actx context.Context, req *http.Request, body []byte,
 	if hc == nil {
 		hc = http.DefaultClient
 	}
+	if hc.CheckRedirect == nil {
+		// An API call is never redirected: Go would follow a redirect
+		// to another port or from https to http with the key.
+		noRedirects := *hc
+		noRedirects.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+		hc = &noRedirects
+	}
 	hr, err := hc.Do(r)
 	if err != nil {
 		return nil, err

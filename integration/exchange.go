@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"time"
@@ -136,7 +137,7 @@ func (x *Exchange) Send(ctx context.Context, req *Request) (*Response, error) {
 		}
 		return nil, &APIError{
 			Function: x.fn.Name, Account: x.acct.Name, Type: "connection_error",
-			Message:   scrub(err.Error(), x.acct),
+			Message:   redactBaseUserinfo(scrub(err.Error(), x.acct), plan.URL),
 			Retryable: Retryable(nil, err, wasSent(err), idempotent),
 			Attempts:  info.Attempts, Err: errors.Unwrap(err),
 		}
@@ -144,6 +145,17 @@ func (x *Exchange) Send(ctx context.Context, req *Request) (*Response, error) {
 	scrubResponse(resp, x.acct)
 	info.Status, info.Attempts = resp.Status, resp.Attempts
 	info.RequestID = resp.Header.Get("x-request-id")
+	if resp.Status >= 300 && resp.Status < 400 {
+		// A redirect is not followed: it would send the key elsewhere.
+		msg := fmt.Sprintf("the server answered HTTP %d, a redirect", resp.Status)
+		if loc := resp.Header.Get("Location"); loc != "" {
+			msg += " to " + redactURL(loc)
+		}
+		e := &APIError{Function: x.fn.Name, Account: x.acct.Name, Status: resp.Status, Type: "invalid_response",
+			Message:   scrub(msg, x.acct) + "; kosmo does not follow redirects of API calls, which would carry the key: set base_url to the address the API answers at",
+			RequestID: info.RequestID, Attempts: resp.Attempts}
+		return nil, e
+	}
 	if resp.Status >= 300 {
 		e := apiError(x.in, x.fn, x.acct, resp)
 		e.Retryable = Retryable(resp, nil, true, idempotent)
@@ -279,7 +291,7 @@ func planRequest(in *Integration, acct *Account, req *Request) *Plan {
 // describe is the dry-run view of a plan: method, url, content_type,
 // body_bytes, and body when it is JSON.
 func (p *Plan) describe() map[string]any {
-	out := map[string]any{"method": p.Method, "url": p.URL, "content_type": p.ContentType, "body_bytes": float64(len(p.Body))}
+	out := map[string]any{"method": p.Method, "url": RedactUserinfo(p.URL), "content_type": p.ContentType, "body_bytes": float64(len(p.Body))}
 	if p.ContentType == "application/json" {
 		var body any
 		if json.Unmarshal(p.Body, &body) == nil {

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -218,6 +219,49 @@ func scrubResponse(resp *Response, acct *Account) {
 	if bytes.Contains(resp.Body, []byte(k)) {
 		resp.Body = bytes.ReplaceAll(resp.Body, []byte(k), []byte(acct.Key.Redacted()))
 	}
+	if bytes.IndexByte(resp.Body, '\\') >= 0 {
+		resp.Body = scrubEscaped(resp.Body, acct)
+	}
+}
+
+// scrubEscaped scrubs the decoded text of every JSON string in data that
+// holds an escape: a server may echo the key as "\u0073\u006b-…", which
+// the bytes do not show but every decoder gives back. A string that
+// decodes to text with the key is written again, scrubbed; everything else
+// is left byte for byte.
+func scrubEscaped(data []byte, acct *Account) []byte {
+	var out []byte
+	last := 0
+	for i := 0; i < len(data); i++ {
+		if data[i] != '"' {
+			continue
+		}
+		end, escaped := i+1, false
+		for ; end < len(data) && data[end] != '"'; end++ {
+			if data[end] == '\\' {
+				escaped = true
+				end++
+			}
+		}
+		if end >= len(data) {
+			break
+		}
+		if escaped {
+			var text string
+			if json.Unmarshal(data[i:end+1], &text) == nil {
+				if clean := scrub(text, acct); clean != text {
+					lit, _ := json.Marshal(clean)
+					out = append(append(out, data[last:i]...), lit...)
+					last = end + 1
+				}
+			}
+		}
+		i = end
+	}
+	if out == nil {
+		return data
+	}
+	return append(out, data[last:]...)
 }
 
 func apiError(in *Integration, fn *Function, acct *Account, resp *Response) *APIError {
@@ -279,12 +323,47 @@ func redactURL(u string) string {
 	if i := strings.IndexAny(u, "?#"); i >= 0 {
 		u = u[:i]
 	}
-	if i := strings.Index(u, "@"); i >= 0 {
-		if j := strings.Index(u, "://"); j >= 0 && j < i {
-			u = u[:j+3] + "…" + u[i:]
+	return RedactUserinfo(u)
+}
+
+// redactBaseUserinfo removes from msg the user info of u (as it is, and as
+// Go's errors show it: "user:***@"), for transport errors that quote the
+// URL.
+func redactBaseUserinfo(msg, u string) string {
+	parsed, err := url.Parse(u)
+	if err != nil || parsed.User == nil {
+		return msg
+	}
+	forms := []string{parsed.User.String()}
+	if name := parsed.User.Username(); name != "" {
+		forms = append(forms, name+":***", url.User(name).String())
+	}
+	for _, f := range forms {
+		if f != "" {
+			msg = strings.ReplaceAll(msg, f+"@", "…@")
 		}
 	}
-	return u
+	return msg
+}
+
+// RedactUserinfo replaces the user info of a URL (the credentials of
+// https://user:pass@gateway/v1) with "…", keeping the rest as it is:
+// "https://…@gateway/v1". Every place that shows a base URL or a URL made
+// from one shows it through RedactUserinfo.
+func RedactUserinfo(u string) string {
+	j := strings.Index(u, "://")
+	if j < 0 {
+		return u
+	}
+	rest := u[j+3:]
+	if end := strings.IndexAny(rest, "/?#"); end >= 0 {
+		rest = rest[:end]
+	}
+	i := strings.LastIndex(rest, "@")
+	if i < 0 {
+		return u
+	}
+	return u[:j+3] + "…" + u[j+3+i:]
 }
 
 // checkPath refuses a request path with an empty, "." or ".." segment after

@@ -45,7 +45,7 @@ func DryRun(in *Integration, fn *Function, acct *Account, args Args) (map[string
 	}
 	out := map[string]any{
 		"dry_run": true, "function": fn.Name, "account": acct.Name, "operation": string(fn.Operation),
-		"method": plan.Method, "url": plan.URL, "content_type": plan.ContentType, "body_bytes": float64(len(plan.Body)),
+		"method": plan.Method, "url": RedactUserinfo(plan.URL), "content_type": plan.ContentType, "body_bytes": float64(len(plan.Body)),
 	}
 	if plan.ContentType == "application/json" {
 		var body any

@@ -17,12 +17,31 @@ func (vm *VM) adapter(in *integration.Integration, fn *integration.Function, acc
 	return func(L *lua.LState) int {
 		cb, restore := vm.takeCallback(L, fn)
 		defer restore()
+		recorded, acctName := false, account
+		defer func() {
+			// A call refused before it was made (its arguments, its
+			// account, the gate) is told to OnCall too.
+			if recorded || vm.opts.OnCall == nil {
+				return
+			}
+			if r := recover(); r != nil {
+				vm.opts.OnCall(CallRecord{CallInfo: integration.CallInfo{Integration: in.Name, Function: fn.Name, Account: acctName, Operation: fn.Operation},
+					Err: vm.refusal(fn, r)})
+				panic(r)
+			}
+		}()
 		args := vm.checkArgs(L, in, fn, account)
 		vm.checkCallback(fn, cb, args, account)
 		acct := vm.account(in, fn, account)
+		acctName = acct.Name
 		valid, err := fn.Validate(args)
 		if err != nil && !vm.opts.SkipValidation {
 			vm.raiseError(err, fn.Name, acct.Name)
+		}
+		if vm.opts.Gate != nil {
+			if err := vm.opts.Gate(); err != nil {
+				vm.raiseError(&integration.PolicyError{Function: fn.Name, Account: acct.Name, Message: err.Error()}, fn.Name, acct.Name)
+			}
 		}
 		if vm.opts.SkipValidation {
 			valid = integration.Args(args)
@@ -37,6 +56,7 @@ func (vm *VM) adapter(in *integration.Integration, fn *integration.Function, acc
 		}
 		caller := integration.Caller{Client: vm.client, Store: vm.opts.Store, Policy: policy, OnChunk: vm.chunkFunc(L, cb)}
 		res, info, err := caller.Call(ctx, in, fn, acct, valid)
+		recorded = true
 		if vm.opts.OnCall != nil {
 			vm.opts.OnCall(CallRecord{CallInfo: info, Err: err})
 		}
@@ -52,6 +72,28 @@ func (vm *VM) adapter(in *integration.Integration, fn *integration.Function, acc
 		L.Push(v)
 		return 1
 	}
+}
+
+// refusal is the Go error of a call refused before it was made, from what
+// was raised: the context's error when the script was stopped meanwhile,
+// kosmo's own error behind the error table, else a validation error with
+// the table's message.
+func (vm *VM) refusal(fn *integration.Function, raised any) error {
+	if ctx := vm.L.Context(); ctx != nil && ctx.Err() != nil {
+		return ctx.Err() // stopped, not refused
+	}
+	msg := fmt.Sprint(raised)
+	if ae, ok := raised.(*lua.ApiError); ok {
+		if t, ok := ae.Object.(*lua.LTable); ok {
+			if err := vm.raised.get(t); err != nil {
+				return err
+			}
+			if m, ok := t.RawGetString("message").(lua.LString); ok {
+				msg = string(m)
+			}
+		}
+	}
+	return integration.NewValidationError(fn.Name, "", "%s", msg)
 }
 
 // checkArgs takes the one table argument and converts it by the spec.
@@ -117,7 +159,7 @@ func (vm *VM) account(in *integration.Integration, fn *integration.Function, nam
 		}
 		vm.raiseError(&integration.PolicyError{Function: fn.Name, Message: msg}, fn.Name, "")
 	}
-	vm.raise(errorFields{typ: typeUnknownAccount, function: fn.Name, account: name,
+	vm.raise(errorFields{typ: typeUnknownAccount, function: fn.Name, account: name, err: accounts.ErrUnknownAccount,
 		message: fmt.Sprintf("%s: no account '%s' (%s)", fn.Name, name, describeAccounts(set))})
 	return nil
 }

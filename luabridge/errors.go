@@ -3,7 +3,10 @@ package luabridge
 import (
 	"context"
 	"errors"
+	"runtime"
 	"strings"
+	"sync"
+	"weak"
 
 	lua "github.com/yuin/gopher-lua"
 
@@ -41,6 +44,39 @@ type errorFields struct {
 	message, function, account, typ, code, param, requestID string
 	status, attempts                                        int
 	retryable                                               bool
+	// err is the Go error behind the table, which ScriptError carries
+	// whatever the script does to the table's fields.
+	err error
+}
+
+// raisedErrors remembers the Go error behind each error table a VM raised,
+// for as long as the table lives: a script that fails with one of them gets
+// its exit code from kosmo's error, never from the table's fields, which a
+// script can change.
+type raisedErrors struct {
+	mu sync.Mutex
+	m  map[weak.Pointer[lua.LTable]]error
+}
+
+func (r *raisedErrors) add(t *lua.LTable, err error) {
+	wp := weak.Make(t)
+	r.mu.Lock()
+	if r.m == nil {
+		r.m = map[weak.Pointer[lua.LTable]]error{}
+	}
+	r.m[wp] = err
+	r.mu.Unlock()
+	runtime.AddCleanup(t, func(wp weak.Pointer[lua.LTable]) {
+		r.mu.Lock()
+		delete(r.m, wp)
+		r.mu.Unlock()
+	}, wp)
+}
+
+func (r *raisedErrors) get(t *lua.LTable) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.m[weak.Make(t)]
 }
 
 // raise throws a structured error table. It never returns.
@@ -68,12 +104,15 @@ func (vm *VM) raise(f errorFields) {
 	}
 	t.RawSetString("retryable", lua.LBool(f.retryable))
 	t.Metatable = vm.errMT
+	if f.err != nil {
+		vm.raised.add(t, f.err)
+	}
 	L.Error(t, 0)
 }
 
 // raiseError turns a Go error from a call into an error table.
 func (vm *VM) raiseError(err error, function, account string) {
-	f := errorFields{message: err.Error(), function: function, account: account}
+	f := errorFields{message: err.Error(), function: function, account: account, err: err}
 	var (
 		ve *integration.ValidationError
 		ae *integration.APIError

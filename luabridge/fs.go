@@ -1,6 +1,7 @@
 package luabridge
 
 import (
+	"crypto/rand"
 	"encoding/base64"
 	"errors"
 	"io"
@@ -11,6 +12,9 @@ import (
 	"syscall"
 
 	lua "github.com/yuin/gopher-lua"
+
+	"github.com/kosmo-run/kosmo/integration"
+	"github.com/kosmo-run/kosmo/internal/fileread"
 )
 
 // FileGrants give a script fs.read, fs.read_base64 and fs.write below
@@ -26,7 +30,24 @@ type FileGrants struct {
 	// WorkDir resolves the relative paths a script gives, and relative
 	// grants; when empty, relative paths are refused.
 	WorkDir string
+	// Protected are the host's own files, which no grant covers: its
+	// configuration files (also those it would load if they existed), key
+	// files, audit log and store. fs.read and fs.read_base64 refuse them and fs.write
+	// refuses to create or replace them, by path and by identity (device
+	// and inode), so that a symbolic or hard link to one is refused too.
+	Protected []string
+	// Secrets are removed from whatever fs.read and fs.read_base64 return
+	// (each replaced by its redacted form): the keys the host holds.
+	Secrets []integration.Secret
+	// WriteQuota is the most bytes fs.write may write in one VM's life (one
+	// kosmo run); 0 means DefaultWriteQuota, negative means no quota.
+	WriteQuota int64
 }
+
+// DefaultWriteQuota is the write quota of a VM unless FileGrants says: far
+// above what a script writes as reports or extracted data, far below what
+// fills a disk.
+const DefaultWriteQuota = 1 << 30
 
 // grant is one granted directory, opened on first use. Files are opened
 // through an os.Root, so that no symbolic link, however it changes, leads
@@ -39,10 +60,23 @@ type grant struct {
 type fileGrants struct {
 	read, write []*grant
 	workDir     string
+	protected   []string
+	secrets     []integration.Secret
+	quota       int64
+	written     int64
 }
 
 func newFileGrants(fg FileGrants) *fileGrants {
-	fsg := &fileGrants{workDir: fg.WorkDir}
+	fsg := &fileGrants{workDir: fg.WorkDir, secrets: fg.Secrets, quota: fg.WriteQuota}
+	if fsg.quota == 0 {
+		fsg.quota = DefaultWriteQuota
+	}
+	for _, p := range fg.Protected {
+		if !filepath.IsAbs(p) && fg.WorkDir != "" {
+			p = filepath.Join(fg.WorkDir, p)
+		}
+		fsg.protected = append(fsg.protected, realPath(filepath.Clean(p)))
+	}
 	list := func(dirs []string) []*grant {
 		var out []*grant
 		for _, d := range dirs {
@@ -209,6 +243,9 @@ func (vm *VM) readFile(L *lua.LState, a access, asBase64 bool) string {
 	if !st.Mode().IsRegular() {
 		L.RaiseError("%s: %q: not a regular file", a.fn, path)
 	}
+	if fsg.isProtected(filepath.Join(g.dir, rel), st) {
+		L.RaiseError("%s: %q: %s", a.fn, path, refusedOwnFile)
+	}
 	limit := int64(vm.g.lim.MaxString)
 	if asBase64 {
 		limit = limit / 4 * 3
@@ -223,14 +260,18 @@ func (vm *VM) readFile(L *lua.LState, a access, asBase64 bool) string {
 	if int64(len(data)) > limit {
 		L.RaiseError("%s: %q: the file is more than %d bytes", a.fn, path, limit)
 	}
+	text := fsg.scrub(string(data))
 	if asBase64 {
-		return base64.StdEncoding.EncodeToString(data)
+		return base64.StdEncoding.EncodeToString([]byte(text))
 	}
-	return string(data)
+	return text
 }
 
 // writeFile is fs.write(path, data): it creates or replaces a regular file
-// below a write grant.
+// below a write grant, atomically: the data goes to a temporary file in the
+// same folder, synced, then renamed over the old file, whose mode it keeps.
+// A failed write leaves the old file as it was. What a VM writes counts
+// against its write quota.
 func (vm *VM) writeFile(L *lua.LState) int {
 	checkContext(L)
 	a := access{"fs.write", "writing", "--allow-write"}
@@ -242,19 +283,104 @@ func (vm *VM) writeFile(L *lua.LState) int {
 	if err != nil {
 		L.RaiseError("%s: %q: %s", a.fn, path, fileError(err))
 	}
-	if st, err := root.Lstat(rel); err == nil && !st.Mode().IsRegular() {
-		L.RaiseError("%s: %q: not a regular file", a.fn, path)
+	existing, _ := root.Stat(rel)
+	if fsg.isProtected(filepath.Join(g.dir, rel), existing) {
+		L.RaiseError("%s: %q: %s", a.fn, path, refusedOwnFile)
 	}
-	f, err := root.OpenFile(rel, os.O_WRONLY|os.O_CREATE|os.O_TRUNC|syscall.O_NONBLOCK, 0o644)
-	if err != nil {
+	mode := os.FileMode(0o644)
+	if st, err := root.Lstat(rel); err == nil {
+		if !st.Mode().IsRegular() {
+			L.RaiseError("%s: %q: not a regular file", a.fn, path)
+		}
+		mode = st.Mode().Perm()
+	}
+	if fsg.quota > 0 && fsg.written+int64(len(data)) > fsg.quota {
+		L.RaiseError("%s: %q: refused: writing %d more bytes would pass the write quota of %s for this run (%d bytes written so far); raise it with --write-quota",
+			a.fn, path, len(data), fileread.Size(fsg.quota), fsg.written)
+	}
+	if err := replaceFile(root, rel, data, mode, existing != nil && existing.Mode().IsRegular()); err != nil {
 		L.RaiseError("%s: %q: %s", a.fn, path, fileError(err))
 	}
-	_, werr := io.WriteString(f, data)
-	if cerr := f.Close(); werr == nil {
-		werr = cerr
-	}
-	if werr != nil {
-		L.RaiseError("%s: %q: %s", a.fn, path, fileError(werr))
-	}
+	fsg.written += int64(len(data))
 	return 0
+}
+
+// refusedOwnFile is the refusal of a file the host protects.
+const refusedOwnFile = "refused: this is one of kosmo's own files (its configuration, a key file, the audit log or the store), which no grant covers"
+
+// replaceFile writes data to rel below root through a temporary file renamed
+// over it; keepMode sets the old file's mode on the new one exactly.
+func replaceFile(root *os.Root, rel string, data string, mode os.FileMode, keepMode bool) error {
+	var tmp string
+	var f *os.File
+	for range 10 {
+		tmp = filepath.Join(filepath.Dir(rel), ".kosmo-write-"+strings.ToLower(rand.Text()[:12])+".tmp")
+		var err error
+		if f, err = root.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, mode); err == nil {
+			break
+		} else if !errors.Is(err, fs.ErrExist) {
+			return err
+		}
+	}
+	if f == nil {
+		return errors.New("cannot create a temporary file")
+	}
+	_, err := io.WriteString(f, data)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil && keepMode {
+		err = root.Chmod(tmp, mode)
+	}
+	if err == nil {
+		err = root.Rename(tmp, rel)
+	}
+	if err != nil {
+		_ = root.Remove(tmp)
+	}
+	return err
+}
+
+// isProtected reports whether the file at abs (st, when it exists) is one of
+// the protected files: the same path once folders' links are followed, or
+// the same file.
+func (fsg *fileGrants) isProtected(abs string, st os.FileInfo) bool {
+	cand := realPath(abs)
+	for _, p := range fsg.protected {
+		if cand == p {
+			return true
+		}
+		if full, err := filepath.EvalSymlinks(p); err == nil && full == cand {
+			return true
+		}
+		if st == nil {
+			continue
+		}
+		if pst, err := os.Stat(p); err == nil && os.SameFile(pst, st) {
+			return true
+		}
+	}
+	return false
+}
+
+// realPath is path with the symbolic links of its folder followed.
+func realPath(path string) string {
+	dir, err := filepath.EvalSymlinks(filepath.Dir(path))
+	if err != nil {
+		return path
+	}
+	return filepath.Join(dir, filepath.Base(path))
+}
+
+// scrub replaces every secret in s with its redacted form.
+func (fsg *fileGrants) scrub(s string) string {
+	for _, k := range fsg.secrets {
+		if v := k.Reveal(); v != "" && strings.Contains(s, v) {
+			s = strings.ReplaceAll(s, v, k.Redacted())
+		}
+	}
+	return s
 }

@@ -73,7 +73,7 @@ func (vm *VM) newNamespace(in *integration.Integration) *lua.LTable {
 		if strings.HasPrefix(key, in.Name+"_") || integration.Suggest(key, in.FunctionNames()) != "" {
 			vm.unknownFunction(L, in, path, key)
 		}
-		vm.raise(errorFields{typ: typeUnknownAccount, account: key,
+		vm.raise(errorFields{typ: typeUnknownAccount, account: key, err: accounts.ErrUnknownAccount,
 			message: fmt.Sprintf("%s has no account or function '%s' (%s)", path, key, describeAccounts(set))})
 	})
 	ns.RawSetString(accounts.ListFunction, vm.L.NewFunction(func(L *lua.LState) int {

@@ -34,12 +34,17 @@ type Options struct {
 	// DryRun validates writes and returns what would be sent instead of
 	// sending it.
 	DryRun bool
-	// OnCall, when set, is told of every integration call: those sent, and
+	// OnCall, when set, is told of every integration call: those sent,
 	// those the policy answered itself (a refused write, a dry run: no
-	// attempts, no status).
+	// attempts, no status) and those refused before they were made (bad
+	// arguments, a wrong call, an unknown account, the Gate).
 	OnCall func(CallRecord)
 	// OnCallStart, when set, is told when a call is about to be sent.
 	OnCallStart func(function, account string)
+	// Gate, when set, is asked before every call is made; an error
+	// refuses the call (a policy_error naming it, told to OnCall). The
+	// kosmo CLI refuses calls once its audit log cannot be written.
+	Gate func() error
 	// SkipValidation sends arguments as the script gave them, unchecked. It
 	// exists for tests that check the API itself rejects bad requests; never
 	// set it otherwise.
@@ -82,6 +87,7 @@ type VM struct {
 	outMu   sync.Mutex
 	conv    converter
 	errMT   *lua.LTable
+	raised  raisedErrors
 	nsOwned map[*lua.LTable]bool
 	g       *guard
 	stdin   *stdinReader
@@ -161,7 +167,10 @@ type ScriptError struct {
 	Fields map[string]any
 	// Traceback is Lua's stack traceback, when there is one.
 	Traceback string
-	// Err is the context's cause when the script was stopped.
+	// Err is the context's cause when the script was stopped, or the Go
+	// error behind the error table kosmo raised that ended the script (an
+	// *integration.APIError, an unknown account): the table's fields are the
+	// script's to change, Err is not.
 	Err error
 }
 
@@ -325,6 +334,7 @@ func (vm *VM) scriptError(ctx context.Context, err error) *ScriptError {
 		se.Traceback = ae.StackTrace
 		if t, ok := ae.Object.(*lua.LTable); ok && t.Metatable == vm.errMT {
 			se.Fields, _ = vm.goValue(ctx, t).(map[string]any)
+			se.Err = vm.raised.get(t)
 		}
 	}
 	return se

@@ -70,7 +70,7 @@ $KOSMO_CONFIG, ~/.config/kosmo/config.yaml (.yml, .toml, .json) or ./kosmo.yaml,
   kosmo accounts check work`,
 		Args: argsUsage(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, err := a.loadAccounts(false)
+			cfg, err := a.loadAccounts(cmd.Context(), false)
 			if err != nil {
 				return err
 			}
@@ -146,7 +146,7 @@ func (a *app) accountViews(cfg accounts.Config) []accountView {
 				settings[st.Name] = in.AccountSetting(acct, st.Name)
 			}
 			views = append(views, accountView{Integration: in.Name, Account: acct.Name, Default: acct.Name == set.Default,
-				BaseURL: base, KeySource: acct.KeySource, Key: acct.Key.Redacted(), KeyError: acct.KeyError, ReadOnly: acct.ReadOnly, Settings: settings})
+				BaseURL: integration.RedactUserinfo(base), KeySource: acct.KeySource, Key: acct.Key.Redacted(), KeyError: acct.KeyError, ReadOnly: acct.ReadOnly, Settings: settings})
 		}
 	}
 	return views
@@ -181,7 +181,7 @@ const checkFunction = "openai_list_models"
 const defaultCheckTimeout = 30 * time.Second
 
 func (a *app) checkAccounts(ctx context.Context, only string, asJSON bool, timeout *timeoutFlag) error {
-	cfg, err := a.loadAccounts(false)
+	cfg, err := a.loadAccounts(ctx, false)
 	if err != nil {
 		return err
 	}
@@ -229,7 +229,7 @@ func (a *app) checkAccounts(ctx context.Context, only string, asJSON bool, timeo
 			if r.OK {
 				fmt.Fprintf(a.env.Stdout, "%s/%s: ok (%d models)\n", r.Integration, r.Account, r.Models)
 			} else {
-				fmt.Fprintf(a.env.Stdout, "%s/%s: %s\n", r.Integration, r.Account, r.Error)
+				fmt.Fprintf(a.env.Stdout, "%s/%s: %s\n", r.Integration, r.Account, oneLine(r.Error))
 			}
 		}
 	}

@@ -230,7 +230,10 @@ func TestKosmoProcess(t *testing.T) {
 	}
 	var args []string
 	require.NoError(t, json.Unmarshal([]byte(raw), &args))
-	os.Exit(Main(context.Background(), args, ProcessEnv()))
+	ctx, stop := interruptible() // as main does
+	code := Main(ctx, args, ProcessEnv())
+	stop()
+	os.Exit(code)
 }
 
 // TestDroppedParametersAreSaidOnce: with drop_params, a parameter the model

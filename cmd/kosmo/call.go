@@ -1,13 +1,13 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/kosmo-run/kosmo/integration"
+	"github.com/kosmo-run/kosmo/internal/fileread"
 )
 
 type callOptions struct {
@@ -83,7 +84,7 @@ type callEnvelope struct {
 	DurationMS int64           `json:"duration_ms"`
 }
 
-func (a *app) call(ctx context.Context, opts *callOptions) error {
+func (a *app) call(ctx context.Context, opts *callOptions) (err error) {
 	ctx, cancel := opts.timeout.bound(ctx)
 	defer cancel()
 	args, origins, err := a.callArgs(ctx, opts)
@@ -91,11 +92,11 @@ func (a *app) call(ctx context.Context, opts *callOptions) error {
 		return opts.timeout.explain(ctx, err, "reading the arguments")
 	}
 	opts.quiet = opts.quiet || opts.stream // the streamed text shows the progress
-	host, cleanup, err := a.newHost(&opts.policyFlags, false, nil)
+	host, finish, err := a.newHost(ctx, &opts.policyFlags, false, nil)
 	if err != nil {
 		return err
 	}
-	defer cleanup()
+	defer func() { err = a.finishWith(err, finish()) }()
 	var printer *deltaPrinter
 	if opts.stream {
 		if printer, err = a.streamArgs(host, opts.function, args); err != nil {
@@ -138,6 +139,11 @@ func (a *app) call(ctx context.Context, opts *callOptions) error {
 // saying on standard error that it is waiting for it.
 var stdinHintAfter = 2 * time.Second
 
+// maxArgumentsFile bounds what kosmo call reads as arguments (--input,
+// standard input, -F key=@path): OpenAI's largest upload (512 MB, the
+// Files API) fits, /dev/zero through a pipe does not grow without end.
+const maxArgumentsFile = 512 << 20
+
 // callArgs reads the JSON object of arguments (from --input, or from
 // standard input when it is not a terminal), then sets the -f and -F
 // fields on top of it, in order: a flag wins over the same key of the
@@ -152,12 +158,14 @@ func (a *app) callArgs(ctx context.Context, opts *callOptions) (map[string]any, 
 	case opts.input == "-":
 		input = a.env.Stdin
 	case opts.input != "":
-		f, err := os.Open(opts.input)
+		data, err := fileread.File(ctx, opts.input, maxArgumentsFile)
 		if err != nil {
-			return nil, nil, usagef("cannot read --input: %v", err)
+			if ctx.Err() != nil {
+				return nil, nil, err
+			}
+			return nil, nil, usagef("cannot read --input %s: %v", opts.input, err)
 		}
-		defer f.Close()
-		input = f
+		input = bytes.NewReader(data)
 	case a.env.Stdin != nil && !a.env.terminal(a.env.Stdin):
 		input, implicit = a.env.Stdin, true
 	}
@@ -195,7 +203,10 @@ func (a *app) callArgs(ctx context.Context, opts *callOptions) (map[string]any, 
 		if !ok {
 			return nil, nil, usagef("-F %q: key=value expected", f)
 		}
-		value, err := typedValue(raw)
+		value, err := typedValue(ctx, raw)
+		if err != nil && ctx.Err() != nil {
+			return nil, nil, err
+		}
 		if err != nil {
 			return nil, nil, usagef("-F %s: %v", key, err)
 		}
@@ -219,7 +230,7 @@ func (a *app) readArgs(ctx context.Context, r io.Reader, implicit bool) ([]byte,
 	}
 	done := make(chan read, 1)
 	go func() {
-		data, err := io.ReadAll(r)
+		data, err := fileread.All(context.Background(), r, maxArgumentsFile)
 		done <- read{data, err}
 	}()
 	var hint <-chan time.Time
@@ -380,7 +391,7 @@ func (e *hintedError) Unwrap() error { return e.err }
 
 // typedValue reads -F's value: number, boolean, null, JSON array or object,
 // @path or @path:base64; anything else is a string.
-func typedValue(raw string) (any, error) {
+func typedValue(ctx context.Context, raw string) (any, error) {
 	switch raw {
 	case "true":
 		return true, nil
@@ -394,7 +405,7 @@ func typedValue(raw string) (any, error) {
 		if p, ok := strings.CutSuffix(path, ":base64"); ok {
 			path, encode = p, true
 		}
-		data, err := os.ReadFile(path)
+		data, err := fileread.File(ctx, path, maxArgumentsFile)
 		if err != nil {
 			return nil, fmt.Errorf("cannot read %s: %w", path, err)
 		}

@@ -56,7 +56,6 @@ func exitCode(err error) int {
 	var (
 		ue *usageError
 		ce *accounts.ConfigError
-		se *luabridge.ScriptError
 		cf *checkFailed
 		ae *integration.APIError
 	)
@@ -72,17 +71,9 @@ func exitCode(err error) int {
 			return ExitCredentials
 		}
 		return ExitAPI
-	case errors.As(err, &se):
-		switch se.Fields["type"] {
-		case "unknown_account":
-			return ExitAccount
-		case integration.TypeCredentials:
-			return ExitCredentials
-		}
-		if _, ok := se.Fields["status"]; ok || se.Fields["type"] == "connection_error" {
-			return ExitAPI
-		}
-		return ExitScript
 	}
+	// A script error that is none of the above (its Go error, when kosmo
+	// raised it, was checked above): the fields of an error table are the
+	// script's to change, so they never choose the code.
 	return ExitScript
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/kosmo-run/kosmo/internal/fileread"
 	"github.com/kosmo-run/kosmo/luabridge"
 )
 
@@ -35,6 +36,7 @@ const abandonAfter = time.Second
 // files.
 type limitFlags struct {
 	maxMemory  byteSize
+	writeQuota byteSize
 	allowRead  []string
 	allowWrite []string
 }
@@ -42,11 +44,12 @@ type limitFlags struct {
 // addLimitFlags registers --max-memory, --allow-read and --allow-write on
 // cmd and returns where they land.
 func addLimitFlags(cmd *cobra.Command) *limitFlags {
-	l := &limitFlags{maxMemory: DefaultMaxMemory}
+	l := &limitFlags{maxMemory: DefaultMaxMemory, writeQuota: luabridge.DefaultWriteQuota}
 	f := cmd.Flags()
 	f.Var(&l.maxMemory, "max-memory", "stop the script when kosmo's memory (Go heap and stacks) exceeds this, e.g. 512MiB or 2GiB (0: no limit)")
 	f.StringArrayVar(&l.allowRead, "allow-read", nil, "let the script read files below `DIR` with fs.read and fs.read_base64 (repeatable)")
 	f.StringArrayVar(&l.allowWrite, "allow-write", nil, "let the script create and replace files below `DIR` with fs.write (repeatable)")
+	f.Var(&l.writeQuota, "write-quota", "the most bytes fs.write may write in one run, e.g. 100MiB (0: no quota)")
 	return l
 }
 
@@ -61,6 +64,10 @@ func (l *limitFlags) apply(opts *luabridge.Options, workDir string) error {
 	opts.Limits.MaxMemory = int64(l.maxMemory)
 	opts.Limits.AbandonAfter = abandonAfter
 	opts.Files.WorkDir = workDir
+	opts.Files.WriteQuota = int64(l.writeQuota)
+	if l.writeQuota == 0 {
+		opts.Files.WriteQuota = -1
+	}
 	var err error
 	if opts.Files.Read, err = grantDirs("--allow-read", l.allowRead, workDir); err != nil {
 		return err
@@ -132,16 +139,7 @@ func (b *byteSize) Set(s string) error {
 
 // String implements pflag.Value.
 func (b *byteSize) String() string {
-	n := int64(*b)
-	for _, u := range []struct {
-		suffix string
-		shift  uint
-	}{{"GiB", 30}, {"MiB", 20}, {"KiB", 10}} {
-		if n != 0 && n%(1<<u.shift) == 0 {
-			return strconv.FormatInt(n>>u.shift, 10) + u.suffix
-		}
-	}
-	return strconv.FormatInt(n, 10)
+	return strings.TrimSuffix(fileread.Size(int64(*b)), " bytes")
 }
 
 // Type implements pflag.Value.

@@ -61,14 +61,14 @@ func TestLimitFlagsFillOptions(t *testing.T) {
 		wantErr string
 	}{
 		{"defaults", nil, luabridge.Options{Limits: luabridge.Limits{MaxMemory: DefaultMaxMemory, AbandonAfter: time.Second},
-			Files: luabridge.FileGrants{Read: []string{}, Write: []string{}, WorkDir: work}}, ""},
+			Files: luabridge.FileGrants{Read: []string{}, Write: []string{}, WorkDir: work, WriteQuota: luabridge.DefaultWriteQuota}}, ""},
 		{"grants", []string{"--max-memory=256MiB", "--allow-read=in", "--allow-read", out, "--allow-write=" + out},
 			luabridge.Options{Limits: luabridge.Limits{MaxMemory: 256 << 20, AbandonAfter: time.Second},
-				Files: luabridge.FileGrants{Read: []string{filepath.Join(work, "in"), out}, Write: []string{out}, WorkDir: work}}, ""},
+				Files: luabridge.FileGrants{Read: []string{filepath.Join(work, "in"), out}, Write: []string{out}, WorkDir: work, WriteQuota: luabridge.DefaultWriteQuota}}, ""},
 		{"no memory limit", []string{"--max-memory", "0"}, luabridge.Options{Limits: luabridge.Limits{AbandonAfter: time.Second},
-			Files: luabridge.FileGrants{Read: []string{}, Write: []string{}, WorkDir: work}}, ""},
+			Files: luabridge.FileGrants{Read: []string{}, Write: []string{}, WorkDir: work, WriteQuota: luabridge.DefaultWriteQuota}}, ""},
 		{"the floor", []string{"--max-memory=64MiB"}, luabridge.Options{Limits: luabridge.Limits{MaxMemory: MinMaxMemory, AbandonAfter: time.Second},
-			Files: luabridge.FileGrants{Read: []string{}, Write: []string{}, WorkDir: work}}, ""},
+			Files: luabridge.FileGrants{Read: []string{}, Write: []string{}, WorkDir: work, WriteQuota: luabridge.DefaultWriteQuota}}, ""},
 		{"ten bytes", []string{"--max-memory", "10"}, luabridge.Options{},
 			"--max-memory 10 is below the floor of 64MiB: the limit counts all of kosmo's memory, and kosmo with one API answer needs tens of MiB (0 means no limit)"},
 		{"just below the floor", []string{"--max-memory=63MiB"}, luabridge.Options{}, "--max-memory 63MiB is below the floor of 64MiB"},

@@ -15,6 +15,7 @@ import (
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 	"github.com/spf13/cobra"
 
+	"github.com/kosmo-run/kosmo/internal/fileread"
 	"github.com/kosmo-run/kosmo/luabridge"
 	"github.com/kosmo-run/kosmo/mcpgateway"
 )
@@ -98,7 +99,7 @@ fails as a tool error of type credentials_error naming the account and the reaso
 	return cmd
 }
 
-func (a *app) serveMCP(ctx context.Context, o *mcpOptions) error {
+func (a *app) serveMCP(ctx context.Context, o *mcpOptions) (err error) {
 	tools, err := mcpgateway.ParseToolSet(o.tools)
 	if err != nil {
 		return usagef("--tools: %v", err)
@@ -109,7 +110,7 @@ func (a *app) serveMCP(ctx context.Context, o *mcpOptions) error {
 	}
 	token := ""
 	if o.httpAddr != "" {
-		if token, err = a.mcpToken(o.tokenFile); err != nil {
+		if token, err = a.mcpToken(ctx, o.tokenFile); err != nil {
 			return err
 		}
 		if err := mcpgateway.CheckToken(o.httpAddr, token); err != nil {
@@ -130,11 +131,11 @@ func (a *app) serveMCP(ctx context.Context, o *mcpOptions) error {
 	configure := func(vm *luabridge.Options) { // the gateway sets each call's limits
 		vm.Files.WorkDir, vm.Files.Read = a.env.WorkDir, readDirs
 	}
-	host, cleanup, err := a.newHost(&p, true, configure)
+	host, finish, err := a.newHost(ctx, &p, true, configure)
 	if err != nil {
 		return err
 	}
-	defer cleanup()
+	defer func() { err = a.finishWith(err, finish()) }()
 	opts := mcpgateway.Options{Host: host, AllowWrite: o.allowWrite, Version: version, CallTimeout: o.timeout.limit,
 		Tools: tools, MaxMemory: int64(o.maxMemory)}
 	if o.httpAddr != "" {
@@ -149,9 +150,12 @@ func (a *app) serveMCP(ctx context.Context, o *mcpOptions) error {
 	return err
 }
 
+// maxTokenFile bounds what --token-file reads.
+const maxTokenFile = 64 << 10
+
 // mcpToken reads the access token from file, else from KOSMO_MCP_TOKEN;
 // "" when neither gives one.
-func (a *app) mcpToken(file string) (string, error) {
+func (a *app) mcpToken(ctx context.Context, file string) (string, error) {
 	if file == "" {
 		return strings.TrimSpace(a.env.getenv(TokenEnv)), nil
 	}
@@ -160,8 +164,11 @@ func (a *app) mcpToken(file string) (string, error) {
 	} else if !filepath.IsAbs(file) {
 		file = filepath.Join(a.env.WorkDir, file)
 	}
-	data, err := os.ReadFile(file)
+	data, err := fileread.File(ctx, file, maxTokenFile)
 	if err != nil {
+		if ctx.Err() != nil {
+			return "", err
+		}
 		return "", usagef("--token-file: %v", err)
 	}
 	token := strings.TrimSpace(string(data))

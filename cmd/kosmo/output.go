@@ -4,7 +4,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/kosmo-run/kosmo/integration"
 	"github.com/kosmo-run/kosmo/luabridge"
@@ -105,4 +108,43 @@ func viewError(err error) *errorView {
 		v.Type = "cancelled" // as a Lua error table says of a call its script's limit stopped
 	}
 	return v
+}
+
+// oneLine makes text from servers and scripts safe to print as one line
+// on a terminal: C0 control characters (newlines and escape sequences
+// among them), DEL and C1 control characters are written as Go escapes
+// (\n, \r, \t, \x1b, \u009b), and bytes that are not UTF-8 as \xNN.
+func oneLine(s string) string {
+	clean := true
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c == 0x7f || c >= 0x80 {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			fmt.Fprintf(&b, `\x%02x`, s[i])
+		case r == '\n':
+			b.WriteString(`\n`)
+		case r == '\r':
+			b.WriteString(`\r`)
+		case r == '\t':
+			b.WriteString(`\t`)
+		case r < 0x20 || r == 0x7f:
+			fmt.Fprintf(&b, `\x%02x`, r)
+		case r >= 0x80 && r <= 0x9f:
+			fmt.Fprintf(&b, `\u%04x`, r)
+		default:
+			b.WriteString(s[i : i+size])
+		}
+		i += size
+	}
+	return b.String()
 }

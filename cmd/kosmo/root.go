@@ -76,7 +76,7 @@ func Main(ctx context.Context, args []string, env Env) int {
 	err := root.ExecuteContext(ctx)
 	var already *reported
 	if err != nil && !errors.As(err, &already) {
-		fmt.Fprintln(env.Stderr, "kosmo: "+err.Error())
+		fmt.Fprintln(env.Stderr, "kosmo: "+oneLine(err.Error()))
 	}
 	return exitCode(err)
 }

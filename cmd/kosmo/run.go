@@ -5,7 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -18,6 +18,7 @@ import (
 	"github.com/kosmo-run/kosmo/integration"
 	"github.com/kosmo-run/kosmo/integration/openai"
 	"github.com/kosmo-run/kosmo/integration/openai/openaitest"
+	"github.com/kosmo-run/kosmo/internal/fileread"
 	"github.com/kosmo-run/kosmo/luabridge"
 	"github.com/kosmo-run/kosmo/store"
 	"github.com/kosmo-run/kosmo/store/sqlite"
@@ -33,6 +34,8 @@ type policyFlags struct {
 	dryRun   bool
 	quiet    bool
 	audit    string
+	// auditFailOpen lets calls go on when the audit log cannot be written.
+	auditFailOpen bool
 }
 
 func (p *policyFlags) register(cmd *cobra.Command) {
@@ -41,7 +44,8 @@ func (p *policyFlags) register(cmd *cobra.Command) {
 	f.BoolVar(&p.readOnly, "read-only", false, "refuse every write operation before it is sent")
 	f.BoolVar(&p.dryRun, "dry-run", false, "validate write operations and return what would be sent, without sending")
 	f.BoolVarP(&p.quiet, "quiet", "q", false, "no progress spinner on standard error")
-	f.StringVar(&p.audit, "audit", "", "append one JSON line per call to FILE (no parameter values, no keys)")
+	f.StringVar(&p.audit, "audit", "", "append one JSON line per call to FILE (no parameter values, no keys); once it cannot be written, calls are refused and kosmo exits non-zero")
+	f.BoolVar(&p.auditFailOpen, "audit-fail-open", false, "with --audit: let calls go on when the audit log cannot be written (a warning at exit)")
 }
 
 type runOptions struct {
@@ -124,11 +128,11 @@ type callView struct {
 	Notes []string `json:"notes,omitempty"`
 }
 
-func (a *app) run(ctx context.Context, opts *runOptions) error {
+func (a *app) run(ctx context.Context, opts *runOptions) (err error) {
 	name, src := "-e", opts.eval
 	if opts.eval == "" {
 		var err error
-		if src, err = a.readScript(opts.script); err != nil {
+		if src, err = a.readScript(ctx, opts.script); err != nil {
 			return err
 		}
 		name = chunkName(opts.script)
@@ -141,11 +145,11 @@ func (a *app) run(ctx context.Context, opts *runOptions) error {
 	if err != nil {
 		return err
 	}
-	host, cleanup, err := a.newHost(&opts.policyFlags, opts.asJSON, configure)
+	host, finish, err := a.newHost(ctx, &opts.policyFlags, opts.asJSON, configure)
 	if err != nil {
 		return err
 	}
-	defer cleanup()
+	defer func() { err = a.finishWith(err, finish()) }()
 	if opts.timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeoutCause(ctx, opts.timeout, errTimeout)
@@ -186,15 +190,42 @@ func viewCalls(calls []kosmo.Call) []callView {
 	return out
 }
 
+// finishWith returns err, or the error of finishing the host (the audit
+// log) when err is nil; when both are there, the latter is printed.
+func (a *app) finishWith(err, finishErr error) error {
+	if finishErr == nil {
+		return err
+	}
+	if err == nil {
+		return finishErr
+	}
+	fmt.Fprintln(a.env.Stderr, "kosmo: "+oneLine(finishErr.Error()))
+	return err
+}
+
+// auditFailed is an audit log that could not be written.
+type auditFailed struct {
+	path string
+	err  error
+}
+
+func (e *auditFailed) Error() string {
+	return fmt.Sprintf("the audit log %s could not be written: %v; calls were refused from then on (--audit-fail-open lets them go on)", e.path, e.err)
+}
+
+func (e *auditFailed) Unwrap() error { return e.err }
+
 // newHost loads the accounts (pointing them at a fake when asked) and builds
 // the host with the policy flags and, for scripts, configure (limits and
-// grants; nil for none); cleanup stops what it started.
-func (a *app) newHost(p *policyFlags, captureOutput bool, configure func(*luabridge.Options)) (*kosmo.Host, func(), error) {
-	loaded, err := a.loadAll(p.fake)
+// grants; nil for none); finish stops what it started and returns the
+// audit log's failure, unless --audit-fail-open.
+func (a *app) newHost(ctx context.Context, p *policyFlags, captureOutput bool, configure func(*luabridge.Options)) (*kosmo.Host, func() error, error) {
+	loaded, err := a.loadAll(ctx, p.fake)
 	if err != nil {
 		return nil, nil, err
 	}
 	cfg := loaded.Accounts
+	configure = a.protectOwnFiles(loaded, a.workPath(p.audit), configure)
 	cleanup := func() {}
 	// With --fake, assistants live in the host's own in-memory store, as
 	// the fake's conversations live in its memory; otherwise in the store
@@ -222,11 +253,26 @@ func (a *app) newHost(p *policyFlags, captureOutput bool, configure func(*luabri
 	if captureOutput {
 		stdout = nil
 	}
-	var auditLog *audit.Writer
+	var (
+		auditLog *audit.Writer
+		gate     func() error
+	)
+	auditPath := a.workPath(p.audit)
 	if p.audit != "" {
-		if auditLog, err = audit.Open(p.audit); err != nil {
+		if auditLog, err = audit.OpenContext(ctx, auditPath); err != nil {
 			cleanup()
+			if ctx.Err() != nil {
+				return nil, nil, err
+			}
 			return nil, nil, usagef("--audit: %v", err)
+		}
+	}
+	if auditLog != nil && !p.auditFailOpen {
+		gate = func() error {
+			if err := auditLog.Err(); err != nil {
+				return fmt.Errorf("refused: the audit log %s cannot be written (%v); --audit-fail-open lets calls go on without it", auditPath, err)
+			}
+			return nil
 		}
 	}
 	notes := &noteSayer{w: a.env.Stderr, said: map[string]bool{}}
@@ -238,6 +284,7 @@ func (a *app) newHost(p *policyFlags, captureOutput bool, configure func(*luabri
 		ReadOnly:     p.readOnly,
 		DryRun:       p.dryRun,
 		OnCallStart:  spin.start,
+		Gate:         gate,
 		Configure:    configure,
 		Store:        st,
 		OnCall: func(c kosmo.Call) {
@@ -248,15 +295,22 @@ func (a *app) newHost(p *policyFlags, captureOutput bool, configure func(*luabri
 			}
 		},
 	})
-	return host, func() {
+	return host, func() error {
 		spin.stop()
 		cleanup()
 		_ = host.Close()
-		if auditLog != nil {
-			if err := auditLog.Close(); err != nil {
-				fmt.Fprintf(a.env.Stderr, "kosmo: audit log: %v\n", err)
-			}
+		if auditLog == nil {
+			return nil
 		}
+		err := auditLog.Close()
+		if err != nil && p.auditFailOpen {
+			fmt.Fprintf(a.env.Stderr, "kosmo: warning: the audit log %s could not be written: %v (--audit-fail-open: calls went on)\n", auditPath, err)
+			return nil
+		}
+		if err != nil {
+			return &auditFailed{path: auditPath, err: err}
+		}
+		return nil
 	}, nil
 }
 
@@ -282,6 +336,14 @@ func (a *app) scriptInputs(opts *runOptions, configure func(*luabridge.Options))
 	}, nil
 }
 
+// workPath resolves a path the user gave against the working directory.
+func (a *app) workPath(p string) string {
+	if p == "" || filepath.IsAbs(p) || a.env.WorkDir == "" {
+		return p
+	}
+	return filepath.Join(a.env.WorkDir, p)
+}
+
 func chunkName(script string) string {
 	if script == "-" {
 		return "stdin"
@@ -289,38 +351,97 @@ func chunkName(script string) string {
 	return script
 }
 
-func (a *app) readScript(path string) (string, error) {
+// readScript reads the script from path ("-": standard input), at most
+// luabridge.DefaultMaxSource bytes, the largest script a VM compiles;
+// an interrupt ends a read blocked on a FIFO.
+func (a *app) readScript(ctx context.Context, path string) (string, error) {
 	var (
 		data []byte
 		err  error
 	)
 	if path == "-" {
-		data, err = io.ReadAll(a.env.Stdin)
+		data, err = fileread.All(ctx, a.env.Stdin, luabridge.DefaultMaxSource)
 	} else {
-		data, err = os.ReadFile(path)
+		data, err = fileread.File(ctx, path, luabridge.DefaultMaxSource)
 	}
-	if err != nil {
-		return "", usagef("cannot read script: %v", err)
+	switch {
+	case err != nil && ctx.Err() != nil:
+		return "", err
+	case err != nil:
+		return "", usagef("cannot read script %s: %v", chunkName(path), err)
 	}
 	return string(data), nil
 }
 
-func (a *app) loadAccounts(ignoreKeys bool) (accounts.Config, error) {
-	l, err := a.loadAll(ignoreKeys)
+func (a *app) loadAccounts(ctx context.Context, ignoreKeys bool) (accounts.Config, error) {
+	l, err := a.loadAll(ctx, ignoreKeys)
 	return l.Accounts, err
 }
 
 // loadAll reads the configuration: accounts and host settings.
-func (a *app) loadAll(ignoreKeys bool) (accounts.Loaded, error) {
-	return accounts.LoadAll(accounts.Sources{
+// A config found in the working directory is named on standard error: a
+// file there may have been put by someone else.
+func (a *app) loadAll(ctx context.Context, ignoreKeys bool) (accounts.Loaded, error) {
+	src := a.sources(ignoreKeys)
+	src.Context = ctx
+	l, err := accounts.LoadAll(src, a.integrations)
+	if accounts.FromWorkDir(src, l.File) {
+		fmt.Fprintln(a.env.Stderr, "kosmo: using the configuration in the working directory: "+l.File)
+	}
+	return l, err
+}
+
+func (a *app) sources(ignoreKeys bool) accounts.Sources {
+	return accounts.Sources{
 		ConfigFile: a.configFile,
 		Getenv:     a.env.Getenv,
 		HomeDir:    a.env.HomeDir,
 		WorkDir:    a.env.WorkDir,
 		IgnoreKeys: ignoreKeys,
 		Account:    a.account,
-		Warn:       func(msg string) { fmt.Fprintln(a.env.Stderr, "kosmo: warning: "+msg) },
-	}, a.integrations)
+		Warn:       func(msg string) { fmt.Fprintln(a.env.Stderr, "kosmo: warning: "+oneLine(msg)) },
+	}
+}
+
+// protectOwnFiles adds to configure what no file grant covers: every
+// config file kosmo would read, the key files, the audit log, the store;
+// and the keys to scrub from what scripts read.
+func (a *app) protectOwnFiles(loaded accounts.Loaded, auditFile string, configure func(*luabridge.Options)) func(*luabridge.Options) {
+	protected := accounts.ConfigCandidates(a.sources(false))
+	if loaded.File != "" {
+		protected = append(protected, loaded.File)
+	}
+	protected = append(protected, loaded.KeyFiles...)
+	if auditFile != "" {
+		protected = append(protected, auditFile)
+	}
+	storePath := loaded.Store
+	if storePath == "" {
+		storePath = sqlite.DefaultPath(a.env.getenv, a.env.HomeDir)
+	}
+	for _, suffix := range []string{"", "-wal", "-shm", "-journal"} {
+		protected = append(protected, storePath+suffix)
+	}
+	var secrets []integration.Secret
+	for _, in := range a.integrations {
+		if v := a.env.getenv(in.Env.APIKey); v != "" {
+			secrets = append(secrets, integration.NewSecret(v))
+		}
+		if set := loaded.Accounts[in.Name]; set != nil {
+			for _, acct := range set.Accounts {
+				if !acct.Key.IsZero() {
+					secrets = append(secrets, acct.Key)
+				}
+			}
+		}
+	}
+	return func(o *luabridge.Options) {
+		if configure != nil {
+			configure(o)
+		}
+		o.Files.Protected = append(append([]string(nil), o.Files.Protected...), protected...)
+		o.Files.Secrets = append(append([]integration.Secret(nil), o.Files.Secrets...), secrets...)
+	}
 }
 
 // openStore returns the store at path (the default place when ""),
@@ -328,7 +449,7 @@ func (a *app) loadAll(ignoreKeys bool) (accounts.Loaded, error) {
 // no file.
 func (a *app) openStore(path string) *store.LazyStore {
 	if path == "" {
-		path = sqlite.DefaultPath(a.env.Getenv, a.env.HomeDir)
+		path = sqlite.DefaultPath(a.env.getenv, a.env.HomeDir)
 	}
 	return store.Lazy(func(ctx context.Context) (store.Store, error) {
 		db, err := sqlite.Open(ctx, path)
@@ -390,7 +511,7 @@ func (n *noteSayer) say(notes []string) {
 	for _, msg := range notes {
 		if !n.said[msg] {
 			n.said[msg] = true
-			fmt.Fprintf(n.w, "kosmo: note: %s\n", msg)
+			fmt.Fprintf(n.w, "kosmo: note: %s\n", oneLine(msg))
 		}
 	}
 }

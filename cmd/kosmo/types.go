@@ -23,7 +23,7 @@ app.integrations.openai.openai_chat_completion{ ... } and types r.choices[1].mes
 		Args: argsUsage(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			names := map[string][]string{}
-			if cfg, err := a.loadAccounts(true); err == nil {
+			if cfg, err := a.loadAccounts(cmd.Context(), true); err == nil {
 				for in, set := range cfg {
 					names[in] = set.Names()
 				}
