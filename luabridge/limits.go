@@ -123,6 +123,8 @@ type guard struct {
 	// proxies maps each read-only library table to the table it shows.
 	proxies map[*lua.LTable]*lua.LTable
 	files   *fileGrants
+	// halt ends the running script's context with a cause (set by start).
+	halt context.CancelCauseFunc
 }
 
 func newGuard(opts Options) *guard {
@@ -147,6 +149,7 @@ func checkContext(L *lua.LState) {
 // stop ends both.
 func (g *guard) start(ctx context.Context) (context.Context, func()) {
 	ctx, cancel := context.WithCancelCause(ctx)
+	g.halt = cancel
 	halt := func() {}
 	if g.lim.MaxMemory > 0 {
 		halt = watchMemory(ctx, g.lim.MaxMemory, cancel)
@@ -513,6 +516,7 @@ func (g *guard) rep(L *lua.LState) int {
 	if n > g.lim.MaxString/len(s) {
 		g.tooLong(L, "string.rep", float64(len(s))*float64(n))
 	}
+	g.reserve(L, "string.rep", float64(len(s))*float64(n))
 	L.Push(lua.LString(strings.Repeat(s, n)))
 	return 1
 }
@@ -552,6 +556,7 @@ func (g *guard) concat(L *lua.LState) int {
 			break
 		}
 	}
+	g.reserve(L, "table.concat", float64(size))
 	L.Push(lua.LString(strings.Join(parts, sep)))
 	return 1
 }

@@ -91,16 +91,18 @@ type VM struct {
 // app table.
 func New(opts Options) *VM {
 	vm := &VM{
-		L:       lua.NewState(lua.Options{SkipOpenLibs: true, CallStackSize: opts.Limits.withDefaults().MaxCallDepth}),
 		opts:    opts,
 		client:  opts.Client,
 		docs:    opts.Docs,
 		out:     opts.Stdout,
 		nsOwned: map[*lua.LTable]bool{},
 	}
+	vm.L = lua.NewState(lua.Options{SkipOpenLibs: true, CallStackSize: opts.Limits.withDefaults().MaxCallDepth,
+		ConcatHook: func(L *lua.LState, size int) { vm.g.concatHook(L, size) }})
 	if vm.client == nil {
 		vm.client = integration.NewClient()
 	}
+	vm.client = capResponses(vm.client, opts.Limits.MaxMemory)
 	if vm.docs == nil {
 		vm.docs = docs.New(opts.Integrations...)
 	}
