@@ -218,9 +218,12 @@ func (a *app) newHost(p *policyFlags, captureOutput bool, configure func(*luabri
 			}
 		}
 	}
+	// Printed output is held only for a caller that answers with it
+	// (--json), and then its last kosmo.DefaultKeepOutput bytes.
 	var stdout io.Writer = a.env.Stdout
+	keep := -1
 	if captureOutput {
-		stdout = nil
+		stdout, keep = nil, 0
 	}
 	var auditLog *audit.Writer
 	if p.audit != "" {
@@ -235,6 +238,7 @@ func (a *app) newHost(p *policyFlags, captureOutput bool, configure func(*luabri
 		Integrations: a.integrations,
 		Accounts:     cfg,
 		Stdout:       stdout,
+		KeepOutput:   keep,
 		ReadOnly:     p.readOnly,
 		DryRun:       p.dryRun,
 		OnCallStart:  spin.start,
