@@ -12,7 +12,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/modelcontextprotocol/go-sdk/mcp"
 	"github.com/spf13/cobra"
 
 	"github.com/kosmo-run/kosmo/luabridge"
@@ -141,7 +140,7 @@ func (a *app) serveMCP(ctx context.Context, o *mcpOptions) error {
 		return a.serveMCPHTTP(ctx, opts, o.httpAddr, token)
 	}
 	srv := mcpgateway.NewServer(opts)
-	t := mcpgateway.FinishingTransport{Transport: &mcp.IOTransport{Reader: io.NopCloser(a.env.Stdin), Writer: nopWriteCloser{a.env.Stdout}}}
+	t := mcpgateway.FinishingTransport{Transport: &mcpgateway.StdioTransport{Reader: a.env.Stdin, Writer: a.env.Stdout}}
 	err = srv.Run(ctx, t)
 	if err == nil || errors.Is(err, io.EOF) || ctx.Err() != nil {
 		return nil
@@ -201,7 +200,3 @@ func (a *app) serveMCPHTTP(ctx context.Context, opts mcpgateway.Options, addr, t
 	<-done
 	return nil
 }
-
-type nopWriteCloser struct{ io.Writer }
-
-func (nopWriteCloser) Close() error { return nil }
