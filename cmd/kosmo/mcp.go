@@ -14,6 +14,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/kosmo-run/kosmo/integration"
 	"github.com/kosmo-run/kosmo/luabridge"
 	"github.com/kosmo-run/kosmo/mcpgateway"
 )
@@ -28,6 +29,7 @@ type mcpOptions struct {
 	allowWrite bool
 	timeout    *timeoutFlag
 	maxMemory  byteSize
+	concurrent int
 	tools      string
 	httpAddr   string
 	tokenFile  string
@@ -62,6 +64,12 @@ Tools (--tools code|functions|all, default all):
              function's spec, with an optional "account" argument; read functions are
              marked readOnlyHint.
 
+Limits, as kosmo run's: --timeout bounds each call and --max-memory the whole process (a
+script past it is stopped). At most --max-concurrent calls (default 4) run at once, the
+others wait; each API answer is capped to a quarter of --max-memory divided by that number
+(an answer over it is a tool error of type invalid_response). Messages over stdio may be up
+to 48 MiB (25 MB of audio as base64); a malformed one is answered with a JSON-RPC error.
+
 Read-only unless --allow-write: write functions are not offered as tools and scripts are
 refused them. --dry-run and --audit FILE apply to every call, from a tool or a script.
 
@@ -89,6 +97,7 @@ fails as a tool error of type credentials_error naming the account and the reaso
 	f.BoolVar(&o.allowWrite, "allow-write", false, "also offer the write functions and let scripts call them")
 	o.timeout = addTimeoutFlag(serve, DefaultTimeout, "each tool call (a script, or a function with its retries)")
 	f.Var(&o.maxMemory, "max-memory", "stop a script when kosmo's memory (Go heap and stacks, all calls together) exceeds this, e.g. 512MiB (0: no limit)")
+	f.IntVar(&o.concurrent, "max-concurrent", mcpgateway.DefaultMaxConcurrent, "run at most `N` tool calls at once; the others wait (each API answer is capped to a quarter of --max-memory / N)")
 	f.StringVar(&o.tools, "tools", string(mcpgateway.ToolsAll), "the tools offered: code (execute_lua and the doc tools), functions (one tool per function) or all")
 	f.StringVar(&o.httpAddr, "http", "", "serve Streamable HTTP on `ADDR` (host:port; at /mcp) instead of stdio")
 	f.StringVar(&o.tokenFile, "token-file", "", "read the HTTP access token from `FILE` (else KOSMO_MCP_TOKEN)")
@@ -129,13 +138,22 @@ func (a *app) serveMCP(ctx context.Context, o *mcpOptions) error {
 	configure := func(vm *luabridge.Options) { // the gateway sets each call's limits
 		vm.Files.WorkDir, vm.Files.Read = a.env.WorkDir, readDirs
 	}
-	host, cleanup, err := a.newHost(&p, true, configure)
+	if o.concurrent < 1 {
+		return usagef("--max-concurrent %d: at least 1 expected", o.concurrent)
+	}
+	// Calls run side by side, each holding its answer whole: each answer
+	// is capped to its share of the memory limit.
+	client := integration.NewClient()
+	if c := mcpgateway.ResponseCap(int64(o.maxMemory), o.concurrent); c > 0 && c < client.MaxResponseBytes {
+		client.MaxResponseBytes = c
+	}
+	host, cleanup, err := a.newHostClient(&p, true, configure, client)
 	if err != nil {
 		return err
 	}
 	defer cleanup()
 	opts := mcpgateway.Options{Host: host, AllowWrite: o.allowWrite, Version: version, CallTimeout: o.timeout.limit,
-		Tools: tools, MaxMemory: int64(o.maxMemory)}
+		Tools: tools, MaxMemory: int64(o.maxMemory), MaxConcurrent: o.concurrent}
 	if o.httpAddr != "" {
 		return a.serveMCPHTTP(ctx, opts, o.httpAddr, token)
 	}

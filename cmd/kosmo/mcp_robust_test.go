@@ -102,3 +102,72 @@ func TestMCPServeSurvivesMalformedMessages(t *testing.T) {
 	require.Contains(t, results, 7.0)
 	assert.NotEmpty(t, results[7]["tools"])
 }
+
+// mcpAnswers runs kosmo mcp serve with args over stdio on the given lines
+// (after an initialize) and returns the answers by id, with the time it
+// took.
+func mcpAnswers(t *testing.T, args []string, lines ...string) (map[float64]map[string]any, time.Duration) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	in := strings.Join(append([]string{
+		`{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}`,
+		`{"jsonrpc":"2.0","method":"notifications/initialized"}`,
+	}, lines...), "\n") + "\n"
+	var out, errOut bytes.Buffer
+	start := time.Now()
+	code := Main(ctx, append([]string{"mcp", "serve", "--fake"}, args...), Env{Stdin: strings.NewReader(in), Stdout: &out, Stderr: &errOut,
+		Getenv: func(string) string { return "" }, HomeDir: t.TempDir(), WorkDir: t.TempDir()})
+	took := time.Since(start)
+	require.Equal(t, ExitOK, code, errOut.String())
+	answers := map[float64]map[string]any{}
+	sc := bufio.NewScanner(&out)
+	sc.Buffer(make([]byte, 1<<20), 1<<28)
+	for sc.Scan() {
+		var m map[string]any
+		require.NoError(t, json.Unmarshal(sc.Bytes(), &m))
+		if id, ok := m["id"].(float64); ok {
+			answers[id] = m
+		}
+	}
+	return answers, took
+}
+
+// TestMCPServeBoundsConcurrentCalls: tool calls beyond --max-concurrent
+// wait for a slot, and each API answer is capped to its share of
+// --max-memory, so that four large answers at once get tool errors
+// instead of holding gigabytes.
+func TestMCPServeBoundsConcurrentCalls(t *testing.T) {
+	t.Run("one at a time", func(t *testing.T) {
+		call := func(id int) string {
+			return fmt.Sprintf(`{"jsonrpc":"2.0","id":%d,"method":"tools/call","params":{"name":"execute_lua","arguments":{"code":"sleep(0.4) return 1"}}}`, id)
+		}
+		answers, took := mcpAnswers(t, []string{"--max-concurrent", "1"}, call(1), call(2), call(3))
+		for id := 1.0; id <= 3; id++ {
+			require.Contains(t, answers, id)
+			assert.NotEqual(t, true, answers[id]["result"].(map[string]any)["isError"])
+		}
+		assert.GreaterOrEqual(t, took, 1200*time.Millisecond, "three calls of 0.4 s, one after the other")
+	})
+	t.Run("answers capped", func(t *testing.T) {
+		inputs := make([]string, 2048)
+		for i := range inputs {
+			inputs[i] = fmt.Sprintf("text %d", i)
+		}
+		in, err := json.Marshal(inputs)
+		require.NoError(t, err)
+		var lines []string
+		for id := 1; id <= 4; id++ {
+			lines = append(lines, fmt.Sprintf(`{"jsonrpc":"2.0","id":%d,"method":"tools/call","params":{"name":"openai_create_embedding","arguments":{"model":"text-embedding-3-small","input":%s}}}`, id, in))
+		}
+		answers, _ := mcpAnswers(t, []string{"--allow-write", "--max-memory", "256MiB", "--max-concurrent", "4"}, lines...)
+		for id := 1.0; id <= 4; id++ {
+			require.Contains(t, answers, id)
+			res := answers[id]["result"].(map[string]any)
+			assert.Equal(t, true, res["isError"])
+			sc, _ := res["structuredContent"].(map[string]any)
+			assert.Equal(t, "invalid_response", sc["type"], "%v", sc)
+			assert.Contains(t, sc["message"], "response body larger than 16777216 bytes")
+		}
+	})
+}

@@ -190,6 +190,12 @@ func viewCalls(calls []kosmo.Call) []callView {
 // the host with the policy flags and, for scripts, configure (limits and
 // grants; nil for none); cleanup stops what it started.
 func (a *app) newHost(p *policyFlags, captureOutput bool, configure func(*luabridge.Options)) (*kosmo.Host, func(), error) {
+	return a.newHostClient(p, captureOutput, configure, nil)
+}
+
+// newHostClient is newHost with the client that sends every call (nil: the
+// default one).
+func (a *app) newHostClient(p *policyFlags, captureOutput bool, configure func(*luabridge.Options), client *integration.Client) (*kosmo.Host, func(), error) {
 	loaded, err := a.loadAll(p.fake)
 	if err != nil {
 		return nil, nil, err
@@ -237,6 +243,7 @@ func (a *app) newHost(p *policyFlags, captureOutput bool, configure func(*luabri
 	host := kosmo.New(kosmo.Options{
 		Integrations: a.integrations,
 		Accounts:     cfg,
+		Client:       client,
 		Stdout:       stdout,
 		KeepOutput:   keep,
 		ReadOnly:     p.readOnly,
