@@ -80,6 +80,10 @@ type Options struct {
 	// MaxOutput is how many bytes of printed output execute_lua answers
 	// with; zero takes DefaultMaxOutput.
 	MaxOutput int
+	// Shutdown, when set and once it ends, cancels every tool call in
+	// flight (with its cause) and refuses new ones: a server asked to stop
+	// does not wait for scripts and API calls to finish.
+	Shutdown context.Context
 	// MaxConcurrent is how many tool calls run at once; later ones wait
 	// for a free slot (or for their client to cancel them), and their time
 	// limit starts once they run. Zero takes DefaultMaxConcurrent.
@@ -141,7 +145,8 @@ func NewServer(opts Options) *mcp.Server {
 }
 
 // limitCalls lets Options.MaxConcurrent tool calls run at once; the others
-// wait for a slot, or for their client to cancel them.
+// wait for a slot, or for their client to cancel them. Options.Shutdown
+// cancels them all.
 func limitCalls(opts Options) mcp.Middleware {
 	n := opts.MaxConcurrent
 	if n <= 0 {
@@ -152,6 +157,13 @@ func limitCalls(opts Options) mcp.Middleware {
 		return func(ctx context.Context, method string, req mcp.Request) (mcp.Result, error) {
 			if method != "tools/call" {
 				return next(ctx, method, req)
+			}
+			if opts.Shutdown != nil {
+				var cancel context.CancelCauseFunc
+				ctx, cancel = context.WithCancelCause(ctx)
+				defer cancel(nil)
+				stop := context.AfterFunc(opts.Shutdown, func() { cancel(context.Cause(opts.Shutdown)) })
+				defer stop()
 			}
 			select {
 			case slots <- struct{}{}:

@@ -19,7 +19,14 @@ import (
 // session only once every request read so far has been answered (or
 // cancelled by the client): what was asked is finished, then the server
 // stops.
-type FinishingTransport struct{ mcp.Transport }
+//
+// Closing Drain (a server asked to stop) has the same effect as the end of
+// the input: no more requests are read, and the session ends once those
+// read so far have been answered.
+type FinishingTransport struct {
+	mcp.Transport
+	Drain <-chan struct{}
+}
 
 // Connect implements mcp.Transport.
 func (t FinishingTransport) Connect(ctx context.Context) (mcp.Connection, error) {
@@ -27,7 +34,7 @@ func (t FinishingTransport) Connect(ctx context.Context) (mcp.Connection, error)
 	if err != nil {
 		return nil, err
 	}
-	return &finishingConn{Connection: c, pending: map[jsonrpc.ID]bool{}, closed: make(chan struct{})}, nil
+	return &finishingConn{Connection: c, pending: map[jsonrpc.ID]bool{}, closed: make(chan struct{}), drain: t.Drain}, nil
 }
 
 type finishingConn struct {
@@ -37,10 +44,27 @@ type finishingConn struct {
 	idle      chan struct{} // closed when pending empties, while waiting
 	closed    chan struct{}
 	closeOnce sync.Once
+	drain     <-chan struct{}
 }
 
 func (c *finishingConn) Read(ctx context.Context) (jsonrpc.Message, error) {
-	msg, err := c.Connection.Read(ctx)
+	rctx := ctx
+	if c.drain != nil {
+		var cancel context.CancelFunc
+		rctx, cancel = context.WithCancel(ctx)
+		defer cancel()
+		go func() {
+			select {
+			case <-c.drain:
+				cancel()
+			case <-rctx.Done():
+			}
+		}()
+	}
+	msg, err := c.Connection.Read(rctx)
+	if err != nil && ctx.Err() == nil && c.draining() {
+		err = io.EOF
+	}
 	if err != nil {
 		if errors.Is(err, io.EOF) {
 			c.wait(ctx)
@@ -65,6 +89,19 @@ func (c *finishingConn) Read(ctx context.Context) (jsonrpc.Message, error) {
 		c.mu.Unlock()
 	}
 	return msg, nil
+}
+
+// draining tells whether Drain was closed.
+func (c *finishingConn) draining() bool {
+	if c.drain == nil {
+		return false
+	}
+	select {
+	case <-c.drain:
+		return true
+	default:
+		return false
+	}
 }
 
 func (c *finishingConn) Write(ctx context.Context, msg jsonrpc.Message) error {

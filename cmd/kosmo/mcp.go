@@ -8,8 +8,10 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -153,17 +155,35 @@ func (a *app) serveMCP(ctx context.Context, o *mcpOptions) error {
 	}
 	defer cleanup()
 	opts := mcpgateway.Options{Host: host, AllowWrite: o.allowWrite, Version: version, CallTimeout: o.timeout.limit,
-		Tools: tools, MaxMemory: int64(o.maxMemory), MaxConcurrent: o.concurrent}
+		Tools: tools, MaxMemory: int64(o.maxMemory), MaxConcurrent: o.concurrent, Shutdown: ctx}
 	if o.httpAddr != "" {
 		return a.serveMCPHTTP(ctx, opts, o.httpAddr, token)
 	}
 	srv := mcpgateway.NewServer(opts)
-	t := mcpgateway.FinishingTransport{Transport: &mcpgateway.StdioTransport{Reader: a.env.Stdin, Writer: a.env.Stdout}}
-	err = srv.Run(ctx, t)
-	if err == nil || errors.Is(err, io.EOF) || ctx.Err() != nil {
-		return nil
+	// The first SIGINT or SIGTERM ends ctx, which cancels every call in
+	// flight (opts.Shutdown) and stops reading requests (Drain); the
+	// server stops once the calls have answered. A second one ends kosmo
+	// without waiting.
+	t := mcpgateway.FinishingTransport{Transport: &mcpgateway.StdioTransport{Reader: a.env.Stdin, Writer: a.env.Stdout}, Drain: ctx.Done()}
+	signals := make(chan os.Signal, 2)
+	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(signals)
+	done := make(chan error, 1)
+	go func() { done <- srv.Run(context.WithoutCancel(ctx), t) }()
+	seen := 0
+	for {
+		select {
+		case err = <-done:
+			if err == nil || errors.Is(err, io.EOF) || ctx.Err() != nil {
+				return nil
+			}
+			return err
+		case <-signals:
+			if seen++; seen >= 2 {
+				return fmt.Errorf("mcp serve: stopped by a second signal without waiting for the calls in flight: %w", context.Canceled)
+			}
+		}
 	}
-	return err
 }
 
 // mcpToken reads the access token from file, else from KOSMO_MCP_TOKEN;
