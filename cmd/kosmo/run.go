@@ -207,7 +207,7 @@ func (a *app) newHostClient(p *policyFlags, captureOutput bool, configure func(*
 	// file, opened on first use.
 	var st store.Store
 	if p.fake {
-		var opts []openaitest.Option
+		opts := fakeBounds()
 		if anyNativeAssistants(cfg) {
 			opts = append(opts, openaitest.WithLegacyAssistants())
 		}
