@@ -41,8 +41,8 @@ patterns=(
 	'printed output|1 KiB lines, 600 MiB in all, nothing kept (exit 0)|local line = string.rep("x", 1023) for i = 1, 600 * 1024 do print(line) end'
 )
 
-echo "| pattern | what the script does | --max-memory | outcome | peak RSS | peak / limit |"
-echo "|---|---|---|---|---|---|"
+echo "| pattern | what the script does | --max-memory | outcome | peak RSS | peak / limit | time |"
+echo "|---|---|---|---|---|---|---|"
 fail=0
 for lim in $limits; do
 	case $lim in
@@ -57,6 +57,7 @@ for lim in $limits; do
 		code=$?
 		set -e
 		rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$work/time")
+		took=$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$work/time")
 		case $code in
 		0) outcome="exit 0" ;;
 		8) outcome="memory limit (exit 8)" ;;
@@ -66,7 +67,7 @@ for lim in $limits; do
 		if awk -v x="$ratio" 'BEGIN { exit !(x > 2) }'; then
 			fail=1
 		fi
-		printf '| %s | %s | %s | %s | %d MiB | %s× |\n' "$name" "$what" "$lim" "$outcome" $((rss / 1024)) "$ratio"
+		printf '| %s | %s | %s | %s | %d MiB | %s× | %s |\n' "$name" "$what" "$lim" "$outcome" $((rss / 1024)) "$ratio" "$took"
 	done
 done
 exit $fail
