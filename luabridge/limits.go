@@ -62,9 +62,11 @@ var ErrMemoryLimit = errors.New("memory limit reached")
 type Limits struct {
 	// MaxMemory stops the script when the process's Go heap (live and
 	// unswept objects) and goroutine stacks exceed it, in bytes; 0 means no
-	// limit. It is sampled every 10 ms, and one Lua instruction can allocate
-	// past it before the script stops (see docs/reliability.md). The
-	// whole process is measured: scripts running at once share the limit.
+	// limit. It is sampled every 10 ms, and checked before every allocation
+	// of 1 MiB or more that a concatenation or a library function makes
+	// (see docs/reliability.md); API answers are then capped at a quarter
+	// of it. The whole process is measured: scripts running at once share
+	// the limit.
 	MaxMemory int64
 	// MaxSource is the largest script, in bytes.
 	MaxSource int
@@ -75,9 +77,9 @@ type Limits struct {
 	// MaxCallDepth is the deepest nesting of calls; deeper recursion is a
 	// Lua error ("stack overflow").
 	MaxCallDepth int
-	// MaxString is the longest string that string.rep, string.format,
-	// string.gsub, table.concat, os.date, json.encode, base64, dump, print
-	// and fs.read may build, in bytes.
+	// MaxString is the longest string that a concatenation ('..'),
+	// string.rep, string.format, string.gsub, table.concat, os.date,
+	// json.encode, base64, dump, print and fs.read may build, in bytes.
 	MaxString int
 	// PatternSteps is the step budget of one pattern call (find, match,
 	// gmatch, gsub) on top of luapattern.StepsPerByte per byte of the
