@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"syscall"
 	"time"
@@ -143,8 +144,15 @@ func (a *app) serveMCP(ctx context.Context, o *mcpOptions) error {
 	if o.concurrent < 1 {
 		return usagef("--max-concurrent %d: at least 1 expected", o.concurrent)
 	}
-	// Calls run side by side, each holding its answer whole: each answer
-	// is capped to its share of the memory limit.
+	// Calls run side by side, each holding its answer whole and converting
+	// it twice (to Go values, then to JSON for the client): each answer is
+	// capped to its share of the memory limit, and the Go runtime collects
+	// garbage as the limit nears (without it, the garbage of four answers
+	// at once doubles the heap).
+	if o.maxMemory > 0 {
+		prev := debug.SetMemoryLimit(int64(o.maxMemory))
+		defer debug.SetMemoryLimit(prev)
+	}
 	client := integration.NewClient()
 	if c := mcpgateway.ResponseCap(int64(o.maxMemory), o.concurrent); c > 0 && c < client.MaxResponseBytes {
 		client.MaxResponseBytes = c
