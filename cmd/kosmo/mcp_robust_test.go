@@ -38,7 +38,8 @@ func silentWAV(size int) []byte {
 }
 
 // TestMCPServeSurvivesMalformedMessages: a raw stdio client sends a
-// truncated line, garbage, a batch, an object id, "jsonrpc":"1.0", then a
+// truncated line, garbage, a batch, an object id, "jsonrpc":"1.0", a bare
+// number, a response to nothing and an empty message, then a
 // transcription of 24 MB of audio (a 32 MB line, over the SDK's 16 MiB) and
 // a valid request: each bad line gets a JSON-RPC error, and everything
 // after it is still answered.
@@ -55,6 +56,8 @@ func TestMCPServeSurvivesMalformedMessages(t *testing.T) {
 		`{"jsonrpc":"2.0","id":{"a":1},"method":"tools/list"}`,
 		`{"jsonrpc":"1.0","id":5,"method":"tools/list"}`,
 		`42`,
+		`{"jsonrpc":"2.0","id":77,"result":{}}`,
+		`{"jsonrpc":"2.0"}`,
 		fmt.Sprintf(`{"jsonrpc":"2.0","id":6,"method":"tools/call","params":{"name":"openai_transcribe_audio","arguments":{"model":"whisper-1","filename":"a.wav","file_content":%q}}}`, audio),
 		`{"jsonrpc":"2.0","id":7,"method":"tools/list"}`,
 	}, "\n") + "\n"
@@ -96,7 +99,8 @@ func TestMCPServeSurvivesMalformedMessages(t *testing.T) {
 		"<nil> -32600 invalid request: an id must be a string, a number or null",
 		`5 -32600 invalid request: "jsonrpc" must be "2.0"`,
 		"<nil> -32600 a JSON-RPC message must be an object",
-	}, errs)
+		"<nil> -32600 invalid request: invalid request",
+	}, errs, "a response to nothing is ignored, as JSON-RPC asks")
 	require.Contains(t, results, 6.0)
 	assert.NotEqual(t, true, results[6]["isError"], "%v", results[6])
 	require.Contains(t, results, 7.0)
