@@ -131,12 +131,16 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	returned = true
 }
 
-// readBody reads a request body, waiting at most idle for each next byte
-// and total for all of them (where the server supports read deadlines).
-func readBody(w http.ResponseWriter, body io.Reader, idle, total time.Duration) ([]byte, error) {
+// readBody reads a request body of size bytes if known (else negative),
+// waiting at most idle for each next byte and total for all of them (where
+// the server supports read deadlines).
+func readBody(w http.ResponseWriter, body io.Reader, size int64, idle, total time.Duration) ([]byte, error) {
 	rc := http.NewResponseController(w)
 	end := time.Now().Add(total)
 	var buf bytes.Buffer
+	if size > 0 {
+		buf.Grow(int(size) + 1) // no garbage from growing it
+	}
 	chunk := make([]byte, 64<<10)
 	for {
 		next := time.Now().Add(idle)
@@ -163,7 +167,7 @@ func readBody(w http.ResponseWriter, body io.Reader, idle, total time.Duration) 
 // serve reads and records the request, applies the first matching fault,
 // then routes to the endpoint.
 func (h *Handler) serve(w http.ResponseWriter, r *http.Request, limitedBody io.ReadCloser) {
-	body, err := readBody(w, limitedBody, h.cfg.bodyIdle, h.cfg.bodyTotal)
+	body, err := readBody(w, limitedBody, min(r.ContentLength, h.cfg.maxBody), h.cfg.bodyIdle, h.cfg.bodyTotal)
 	h.log.add(r, body, h.cfg.maxRequests, h.cfg.maxRecorded)
 	if err != nil {
 		if tooBig := (*http.MaxBytesError)(nil); errors.As(err, &tooBig) {
