@@ -28,14 +28,14 @@ func heapInUse() int64 {
 	return memoryInUse([]metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}, {Name: "/memory/classes/heap/stacks:bytes"}})
 }
 
-// fits tells whether size more bytes keep the process within share of the
-// memory limit; when they would not, it collects garbage and looks again.
-// Without a limit everything fits.
-func (g *guard) fits(size float64, share float64) (bool, int64) {
+// fits tells whether size more bytes keep the process within the memory
+// limit; when they would not, it collects garbage and looks again. It
+// returns the memory in use. Without a limit everything fits.
+func (g *guard) fits(size float64) (bool, int64) {
 	if g.lim.MaxMemory <= 0 {
 		return true, 0
 	}
-	limit := share * float64(g.lim.MaxMemory)
+	limit := float64(g.lim.MaxMemory)
 	used := heapInUse()
 	if float64(used)+size <= limit {
 		return true, used
@@ -54,7 +54,7 @@ func (g *guard) reserve(L *lua.LState, what string, size float64) {
 	if size < reserveFloor {
 		return
 	}
-	ok, used := g.fits(size, 1)
+	ok, used := g.fits(size)
 	if ok {
 		return
 	}
