@@ -218,8 +218,8 @@ func (c *lineConn) readLoop(r *bufio.Reader, limit int) {
 	}
 }
 
-// readLine reads one line of at most limit bytes, without its end; a longer
-// line is read to its end and dropped (tooLong). err is the reader's error
+// readLine reads one line of at most limit bytes besides its end ("\n" or
+// "\r\n", kept); a longer line is read to its end and dropped (tooLong). err is the reader's error
 // (io.EOF at the end of the input), with the last line, if any, returned
 // first.
 func readLine(r *bufio.Reader, limit int) (line []byte, tooLong bool, err error) {
