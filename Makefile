@@ -13,7 +13,7 @@ VERSION     ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo 
 PREFIX      ?=
 BINDIR      ?= $(if $(PREFIX),$(PREFIX)/bin,$(firstword $(subst :, ,$(shell $(GO) env GOPATH)))/bin)
 
-.PHONY: all build install demo test scripts lint fmt clean mcp-client conformance fuzz bench
+.PHONY: all build install demo test scripts lint fmt clean mcp-client conformance fuzz bench rss
 
 all: lint test
 
@@ -53,6 +53,10 @@ fuzz:
 ## bench: the benchmarks, as ratios against baselines measured in the same run
 bench:
 	bash bench/run.sh
+
+## rss: peak RSS against --max-memory for scripts that allocate without end (docs/reliability.md)
+rss:
+	bash bench/rss.sh
 
 ## mcp-client: the official TypeScript MCP SDK as a client of `kosmo mcp serve --fake`
 mcp-client:

@@ -7,8 +7,8 @@
 package kosmo
 
 import (
-	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"sync"
 	"time"
@@ -34,6 +34,11 @@ type Options struct {
 	// Stdout receives what scripts print, besides Result.Output; nil keeps it
 	// in Result.Output only.
 	Stdout io.Writer
+	// KeepOutput is how much of what a script prints Result.Output keeps:
+	// the last KeepOutput bytes, after a line saying how much was left out
+	// before them. Zero keeps DefaultKeepOutput; negative keeps nothing
+	// (what is printed goes to Stdout alone, and memory holds none of it).
+	KeepOutput int
 	// ReadOnly refuses write operations; DryRun returns what a write would
 	// send instead of sending it.
 	ReadOnly, DryRun bool
@@ -55,6 +60,10 @@ type Options struct {
 	Store store.Store
 }
 
+// DefaultKeepOutput is how much printed output Result.Output keeps unless
+// Options.KeepOutput says: the last 4 MiB.
+const DefaultKeepOutput = 4 << 20
+
 // Call describes one integration call; it holds no argument values and no
 // credentials.
 type Call = luabridge.CallRecord
@@ -63,7 +72,9 @@ type Call = luabridge.CallRecord
 type Result struct {
 	// Values are the script's return values, as JSON-shaped Go values.
 	Values []any
-	// Output is everything the script printed.
+	// Output is what the script printed: the last Options.KeepOutput
+	// bytes, after a line "[… N bytes of output left out …]" when it
+	// printed more.
 	Output string
 	// Calls lists the integration calls the script made, in order.
 	Calls []Call
@@ -119,13 +130,19 @@ func LoadAccounts(src accounts.Sources, integrations ...*integration.Integration
 func (h *Host) Run(ctx context.Context, name, src string) (*Result, error) {
 	start := time.Now()
 	var (
-		out   lockedBuffer
 		mu    sync.Mutex
 		calls []Call
 	)
-	var stdout io.Writer = &out
-	if h.opts.Stdout != nil {
-		stdout = io.MultiWriter(&out, h.opts.Stdout)
+	out := &tailBuffer{keep: h.opts.KeepOutput}
+	if out.keep == 0 {
+		out.keep = DefaultKeepOutput
+	}
+	var stdout io.Writer = out
+	switch {
+	case h.opts.Stdout != nil && out.keep < 0:
+		stdout = h.opts.Stdout
+	case h.opts.Stdout != nil:
+		stdout = io.MultiWriter(out, h.opts.Stdout)
 	}
 	vmOpts := luabridge.Options{
 		Integrations: h.opts.Integrations,
@@ -158,23 +175,52 @@ func (h *Host) Run(ctx context.Context, name, src string) (*Result, error) {
 	return &Result{Values: values, Output: out.String(), Calls: append([]Call(nil), calls...), Duration: time.Since(start)}, err
 }
 
-// lockedBuffer is a buffer that a script abandoned by Run (stuck in Go code
-// past its deadline) may still write to while Run reads it.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
+// tailBuffer keeps the last keep bytes written to it (none when keep is
+// negative) and counts those it dropped. A script abandoned by Run (stuck
+// in Go code past its deadline) may still write to it while Run reads it.
+type tailBuffer struct {
+	mu      sync.Mutex
+	keep    int
+	buf     []byte
+	dropped int64
 }
 
-func (b *lockedBuffer) Write(p []byte) (int, error) {
+func (b *tailBuffer) Write(p []byte) (int, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	return b.buf.Write(p)
+	n := len(p)
+	if b.keep < 0 {
+		b.dropped += int64(n)
+		return n, nil
+	}
+	if len(p) > b.keep {
+		b.dropped += int64(len(b.buf) + len(p) - b.keep)
+		b.buf = append(b.buf[:0], p[len(p)-b.keep:]...)
+		return n, nil
+	}
+	b.buf = append(b.buf, p...)
+	// Drop the oldest bytes once twice the kept size is held: each byte
+	// is moved at most once.
+	if len(b.buf) >= 2*b.keep && len(b.buf) > b.keep {
+		cut := len(b.buf) - b.keep
+		b.dropped += int64(cut)
+		b.buf = append(b.buf[:0], b.buf[cut:]...)
+	}
+	return n, nil
 }
 
-func (b *lockedBuffer) String() string {
+func (b *tailBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	return b.buf.String()
+	data, dropped := b.buf, b.dropped
+	if b.keep >= 0 && len(data) > b.keep {
+		dropped += int64(len(data) - b.keep)
+		data = data[len(data)-b.keep:]
+	}
+	if dropped == 0 || b.keep < 0 {
+		return string(data)
+	}
+	return fmt.Sprintf("[… %d bytes of output left out; the last %d bytes follow …]\n", dropped, len(data)) + string(data)
 }
 
 // ReadDoc returns a reference page, as lua_read_doc does.

@@ -2,6 +2,7 @@ package luabridge
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	lua "github.com/yuin/gopher-lua"
@@ -170,7 +171,11 @@ func (vm *VM) resultToLua(res *integration.Result) (lua.LValue, error) {
 	if res.JSON == nil {
 		return valueToLua(vm.L, res.Value, vm.conv.null)
 	}
-	v, err := decodeJSON(vm.L, res.JSON, vm.conv.null)
+	v, err := decodeJSONChecked(vm.L, res.JSON, vm.conv.null, vm.g.decodeCheck(vm.L, "converting the answer to Lua values"))
+	var stop *decodeStop
+	if errors.As(err, &stop) {
+		return nil, stop
+	}
 	if err != nil {
 		return nil, fmt.Errorf("the response is not valid JSON: %s", jsonErrorText(err))
 	}

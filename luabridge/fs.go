@@ -253,6 +253,12 @@ func (vm *VM) readFile(L *lua.LState, a access, asBase64 bool) string {
 	if st.Size() > limit {
 		L.RaiseError("%s: %q: the file is %d bytes, more than the limit of %d", a.fn, path, st.Size(), limit)
 	}
+	// The bytes read and the string made of them (or of their base64).
+	need := 2 * float64(st.Size())
+	if asBase64 {
+		need += float64(st.Size()) * 4 / 3
+	}
+	vm.g.reserve(L, a.fn, need)
 	data, err := io.ReadAll(io.LimitReader(f, limit+1))
 	if err != nil {
 		L.RaiseError("%s: %q: %s", a.fn, path, fileError(err))

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"sort"
@@ -111,7 +112,12 @@ func (vm *VM) jsonDecode(L *lua.LState) int {
 	if len(s) > vm.g.lim.MaxString/8 {
 		L.RaiseError("json.decode: the text is %d bytes, more than the limit of %d", len(s), vm.g.lim.MaxString/8)
 	}
-	v, err := decodeJSON(L, []byte(s), vm.conv.null)
+	vm.g.reserve(L, "json.decode", float64(len(s)))
+	v, err := decodeJSONChecked(L, []byte(s), vm.conv.null, vm.g.decodeCheck(L, "json.decode"))
+	var stop *decodeStop
+	if errors.As(err, &stop) {
+		L.RaiseError("json.decode: %v", stop.err)
+	}
 	if err != nil {
 		L.RaiseError("json.decode: invalid JSON: %s", jsonErrorText(err))
 	}
@@ -136,12 +142,14 @@ func (vm *VM) openBase64() {
 		if n := base64.StdEncoding.EncodedLen(len(s)); n > vm.g.lim.MaxString {
 			vm.g.tooLong(L, "base64.encode", float64(n))
 		}
+		vm.g.reserve(L, "base64.encode", float64(len(s)+2*base64.StdEncoding.EncodedLen(len(s))))
 		L.Push(lua.LString(base64.StdEncoding.EncodeToString([]byte(s))))
 		return 1
 	}))
 	mod.RawSetString("decode", L.NewFunction(func(L *lua.LState) int {
 		checkContext(L)
 		s := L.CheckString(1)
+		vm.g.reserve(L, "base64.decode", 2*float64(len(s)))
 		b, err := integration.DecodeBase64(s)
 		if err != nil {
 			L.RaiseError("base64.decode: %s", err.Error())

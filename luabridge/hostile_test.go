@@ -8,6 +8,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -68,7 +70,8 @@ const (
 //	abandon    Limits.AbandonAfter
 //	isolate    yes: run in a child process
 //	fs         read or read,write: grant temporary directories
-//	fault      delay or retry: make the fake API slow
+//	fault      delay or retry: make the fake API slow; huge-answer: the
+//	           account's server answers /v1/models with 100 MiB
 //	stdout     blocking: a standard output that never returns
 //	stdin      silent: a granted standard input that never gives a byte
 type hostileCase struct {
@@ -388,6 +391,11 @@ func runCase(t *testing.T, c hostileCase) outcome {
 			}
 			src = fmt.Sprintf("local READ, WRITE, OUTSIDE = %q, %q, %q ", read, write, outside) + src
 		}
+		if c.fault == "huge-answer" {
+			for _, a := range o.Accounts["openai"].Accounts {
+				a.BaseURL = hugeAnswers(t) + "/v1"
+			}
+		}
 	})
 	switch c.fault {
 	case "delay":
@@ -443,6 +451,25 @@ func runCase(t *testing.T, c hostileCase) outcome {
 		o.Kind = "error"
 	}
 	return o
+}
+
+// hugeAnswers starts a server whose every answer is a valid list of
+// models of 100 MiB, written as it goes (the server holds none of it), and
+// returns its URL.
+func hugeAnswers(t *testing.T) string {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, `{"object":"list","data":[{"object":"model","created":0,"owned_by":"x","id":"`)
+		chunk := strings.Repeat("x", 1<<20)
+		for range 100 {
+			if _, err := io.WriteString(w, chunk); err != nil {
+				return
+			}
+		}
+		_, _ = io.WriteString(w, `"}]}`)
+	}))
+	t.Cleanup(srv.Close)
+	return srv.URL
 }
 
 // peak samples the Go heap and stacks of the process until stopped.

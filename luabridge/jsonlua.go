@@ -38,9 +38,20 @@ const (
 // The decoder is iterative: nesting costs heap (bounded by jsonMaxDepth),
 // never Go stack.
 func decodeJSON(L *lua.LState, data []byte, null lua.LValue) (lua.LValue, error) {
+	return decodeJSONChecked(L, data, null, nil)
+}
+
+// decodeJSONChecked is decodeJSON calling check every checkEvery values:
+// its error (the memory limit, the context) ends the decoding and is
+// returned as it is.
+func decodeJSONChecked(L *lua.LState, data []byte, null lua.LValue, check func() error) (lua.LValue, error) {
 	d := newJSONDecoder(L, data, null)
+	d.check = check
 	if v, ok := d.decode(); ok {
 		return v, nil
+	}
+	if d.err != nil {
+		return nil, d.err
 	}
 	// Invalid documents are rare: let encoding/json name the problem, so
 	// that error messages stay what they have always been. Should it accept
@@ -67,6 +78,25 @@ type jsonDecoder struct {
 	keys  []string
 	nums  []float64 // the numbers of the array numericArray reads
 	cache map[string]lua.LValue
+
+	// check, when set, is called every checkEvery values; its error ends
+	// the decoding and is kept in err.
+	check func() error
+	count int
+	err   error
+}
+
+// checkpoint counts one value and calls check every checkEvery values; it
+// is false when check failed.
+func (d *jsonDecoder) checkpoint() bool {
+	if d.check == nil {
+		return true
+	}
+	if d.count++; d.count%checkEvery != 0 {
+		return true
+	}
+	d.err = d.check()
+	return d.err == nil
 }
 
 func newJSONDecoder(L *lua.LState, data []byte, null lua.LValue) jsonDecoder {
@@ -157,6 +187,9 @@ func (d *jsonDecoder) decode() (lua.LValue, bool) {
 			return nil, false
 		}
 
+		if !d.checkpoint() {
+			return nil, false
+		}
 		// Give the value to its container; close every container that ends
 		// here, giving each to its own.
 		for {
@@ -214,6 +247,9 @@ func (d *jsonDecoder) numericArray() (t *lua.LTable, done, ok bool) {
 			return nil, false, false
 		}
 		nums = append(nums, f)
+		if !d.checkpoint() {
+			return nil, false, false
+		}
 		for d.pos < len(data) && isJSONSpace(data[d.pos]) {
 			d.pos++
 		}

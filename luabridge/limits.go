@@ -70,9 +70,11 @@ var ErrMemoryLimit = errors.New("memory limit reached")
 type Limits struct {
 	// MaxMemory stops the script when the process's Go heap (live and
 	// unswept objects) and goroutine stacks exceed it, in bytes; 0 means no
-	// limit. It is sampled every 10 ms, and one Lua instruction can allocate
-	// past it before the script stops (see docs/reliability.md). The
-	// whole process is measured: scripts running at once share the limit.
+	// limit. It is sampled every 10 ms, and checked before every allocation
+	// of 1 MiB or more that a concatenation or a library function makes
+	// (see docs/reliability.md); API answers are then capped at a quarter
+	// of it. The whole process is measured: scripts running at once share
+	// the limit.
 	MaxMemory int64
 	// MaxSource is the largest script, in bytes.
 	MaxSource int
@@ -83,9 +85,9 @@ type Limits struct {
 	// MaxCallDepth is the deepest nesting of calls; deeper recursion is a
 	// Lua error ("stack overflow").
 	MaxCallDepth int
-	// MaxString is the longest string that string.rep, string.format,
-	// string.gsub, table.concat, os.date, json.encode, base64, dump, print
-	// and fs.read may build, in bytes.
+	// MaxString is the longest string that a concatenation ('..'),
+	// string.rep, string.format, string.gsub, table.concat, os.date,
+	// json.encode, base64, dump, print and fs.read may build, in bytes.
 	MaxString int
 	// PatternSteps is the step budget of one pattern call (find, match,
 	// gmatch, gsub) on top of luapattern.StepsPerByte per byte of the
@@ -131,6 +133,8 @@ type guard struct {
 	// proxies maps each read-only library table to the table it shows.
 	proxies map[*lua.LTable]*lua.LTable
 	files   *fileGrants
+	// halt ends the running script's context with a cause (set by start).
+	halt context.CancelCauseFunc
 }
 
 func newGuard(opts Options) *guard {
@@ -155,6 +159,7 @@ func checkContext(L *lua.LState) {
 // stop ends both.
 func (g *guard) start(ctx context.Context) (context.Context, func()) {
 	ctx, cancel := context.WithCancelCause(ctx)
+	g.halt = cancel
 	halt := func() {}
 	if g.lim.MaxMemory > 0 {
 		halt = watchMemory(ctx, g.lim.MaxMemory, cancel)
@@ -521,6 +526,7 @@ func (g *guard) rep(L *lua.LState) int {
 	if n > g.lim.MaxString/len(s) {
 		g.tooLong(L, "string.rep", float64(len(s))*float64(n))
 	}
+	g.reserve(L, "string.rep", float64(len(s))*float64(n))
 	L.Push(lua.LString(strings.Repeat(s, n)))
 	return 1
 }
@@ -560,6 +566,7 @@ func (g *guard) concat(L *lua.LState) int {
 			break
 		}
 	}
+	g.reserve(L, "table.concat", float64(size))
 	L.Push(lua.LString(strings.Join(parts, sep)))
 	return 1
 }

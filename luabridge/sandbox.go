@@ -221,6 +221,11 @@ func (vm *VM) openSandbox() {
 		str.RawSetString(name, L.NewFunction(fn))
 	}
 	str.RawSetString("gfind", str.RawGetString("gmatch"))
+	for _, name := range []string{"upper", "lower", "reverse"} {
+		if fn, ok := str.RawGetString(name).(*lua.LFunction); ok && fn.GFunction != nil {
+			str.RawSetString(name, L.NewFunction(g.reserving("string."+name, fn.GFunction)))
+		}
+	}
 	str.RawSetString("rep", L.NewFunction(g.rep))
 	str.RawSetString("format", L.NewFunction(g.format))
 	tbl := globals.RawGetString("table").(*lua.LTable)

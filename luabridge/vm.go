@@ -97,16 +97,17 @@ type VM struct {
 // app table.
 func New(opts Options) *VM {
 	vm := &VM{
-		L:       newState(opts.Limits.withDefaults()),
 		opts:    opts,
 		client:  opts.Client,
 		docs:    opts.Docs,
 		out:     opts.Stdout,
 		nsOwned: map[*lua.LTable]bool{},
 	}
+	vm.L = newState(opts.Limits.withDefaults(), func(L *lua.LState, size int) { vm.g.concatHook(L, size) })
 	if vm.client == nil {
 		vm.client = integration.NewClient()
 	}
+	vm.client = capResponses(vm.client, opts.Limits.MaxMemory)
 	if vm.docs == nil {
 		vm.docs = docs.New(opts.Integrations...)
 	}
@@ -131,8 +132,9 @@ func New(opts Options) *VM {
 // newState is a Lua state whose call stack and value stack grow on demand up
 // to the call depth of lim, so that deep recursion costs memory only while
 // it lasts (coroutines are states of their own, made with the same options).
-func newState(lim Limits) *lua.LState {
+func newState(lim Limits, concatHook func(*lua.LState, int)) *lua.LState {
 	return lua.NewState(lua.Options{
+		ConcatHook:          concatHook,
 		SkipOpenLibs:        true,
 		CallStackSize:       lim.MaxCallDepth,
 		MinimizeStackMemory: true,

@@ -80,6 +80,33 @@ type Options struct {
 	// MaxOutput is how many bytes of printed output execute_lua answers
 	// with; zero takes DefaultMaxOutput.
 	MaxOutput int
+	// Shutdown, when set and once it ends, cancels every tool call in
+	// flight (with its cause) and refuses new ones: a server asked to stop
+	// does not wait for scripts and API calls to finish.
+	Shutdown context.Context
+	// MaxConcurrent is how many tool calls run at once; later ones wait
+	// for a free slot (or for their client to cancel them), and their time
+	// limit starts once they run. Zero takes DefaultMaxConcurrent.
+	MaxConcurrent int
+}
+
+// DefaultMaxConcurrent is how many tool calls run at once unless
+// Options.MaxConcurrent says.
+const DefaultMaxConcurrent = 4
+
+// ResponseCap is the largest API answer a tool call should read when the
+// process's memory limit is maxMemory and concurrent calls run at once:
+// each answer is held whole and converted (to Go values, then to JSON for
+// the client), which takes several times its size, so each call gets a
+// quarter of its share of the limit. Zero when there is no limit.
+func ResponseCap(maxMemory int64, concurrent int) int64 {
+	if maxMemory <= 0 {
+		return 0
+	}
+	if concurrent <= 0 {
+		concurrent = DefaultMaxConcurrent
+	}
+	return maxMemory / int64(4*concurrent)
 }
 
 func (o Options) maxOutput() int {
@@ -113,8 +140,40 @@ func NewServer(opts Options) *mcp.Server {
 			}
 		}
 	}
-	srv.AddReceivingMiddleware(hiddenTools(opts))
+	srv.AddReceivingMiddleware(hiddenTools(opts), limitCalls(opts))
 	return srv
+}
+
+// limitCalls lets Options.MaxConcurrent tool calls run at once; the others
+// wait for a slot, or for their client to cancel them. Options.Shutdown
+// cancels them all.
+func limitCalls(opts Options) mcp.Middleware {
+	n := opts.MaxConcurrent
+	if n <= 0 {
+		n = DefaultMaxConcurrent
+	}
+	slots := make(chan struct{}, n)
+	return func(next mcp.MethodHandler) mcp.MethodHandler {
+		return func(ctx context.Context, method string, req mcp.Request) (mcp.Result, error) {
+			if method != "tools/call" {
+				return next(ctx, method, req)
+			}
+			if opts.Shutdown != nil {
+				var cancel context.CancelCauseFunc
+				ctx, cancel = context.WithCancelCause(ctx)
+				defer cancel(nil)
+				stop := context.AfterFunc(opts.Shutdown, func() { cancel(context.Cause(opts.Shutdown)) })
+				defer stop()
+			}
+			select {
+			case slots <- struct{}{}:
+			case <-ctx.Done():
+				return nil, fmt.Errorf("cancelled while waiting for one of the %d tool call slots: %w", n, context.Cause(ctx))
+			}
+			defer func() { <-slots }()
+			return next(ctx, method, req)
+		}
+	}
 }
 
 // instructions tell a client what the server is for.

@@ -32,7 +32,12 @@ the time (UTC), the method, the path without its query, the status ("-" when
 no answer was sent), the time taken and the request id that the client got
 in x-request-id. Nothing else of a request is logged: neither its query, nor
 its headers (the API key is one), nor its body. --log FILE appends the lines
-to FILE instead; --quiet logs nothing.`,
+to FILE instead; --quiet logs nothing.
+
+In memory the fake keeps the objects created through it, and of the requests
+only the last 100, the first 64 KiB of each body. A request body that sends
+nothing for 10 s, or is not complete after 2 minutes, is answered with 408 and
+its connection closed.`,
 		Example: `  kosmo fake --addr 127.0.0.1:8080
   OPENAI_BASE_URL=http://127.0.0.1:8080/v1 OPENAI_API_KEY=` + openaitest.DefaultAPIKey + ` kosmo run agent.lua
   kosmo fake --log fake-requests.log`,
@@ -41,7 +46,7 @@ to FILE instead; --quiet logs nothing.`,
 			if quiet && logFile != "" {
 				return usagef("--quiet and --log cannot be used together: --quiet logs no request, --log writes them to a file")
 			}
-			var opts []openaitest.Option
+			opts := fakeBounds()
 			if legacy {
 				opts = append(opts, openaitest.WithLegacyAssistants())
 			}
@@ -68,6 +73,20 @@ to FILE instead; --quiet logs nothing.`,
 	cmd.Flags().StringVar(&logFile, "log", "", "append the request log to `FILE` instead of standard error")
 	cmd.Flags().BoolVar(&quiet, "quiet", false, "log no request")
 	return cmd
+}
+
+// A fake kosmo serves keeps the last fakeRecordedRequests requests, the
+// first fakeRecordedBody bytes of each body: its log is for looking at
+// recent traffic, and a long-running fake must not grow with every upload.
+const (
+	fakeRecordedRequests = 100
+	fakeRecordedBody     = 64 << 10
+)
+
+// fakeBounds are the options of every fake kosmo starts (kosmo fake,
+// --fake).
+func fakeBounds() []openaitest.Option {
+	return []openaitest.Option{openaitest.WithMaxRecordedRequests(fakeRecordedRequests), openaitest.WithMaxRecordedBody(fakeRecordedBody)}
 }
 
 func (a *app) serveFake(ctx context.Context, addr string, opts ...openaitest.Option) error {

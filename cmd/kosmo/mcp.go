@@ -8,13 +8,16 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"os/signal"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
+	"syscall"
 	"time"
 
-	"github.com/modelcontextprotocol/go-sdk/mcp"
 	"github.com/spf13/cobra"
 
+	"github.com/kosmo-run/kosmo/integration"
 	"github.com/kosmo-run/kosmo/internal/fileread"
 	"github.com/kosmo-run/kosmo/luabridge"
 	"github.com/kosmo-run/kosmo/mcpgateway"
@@ -30,6 +33,7 @@ type mcpOptions struct {
 	allowWrite bool
 	timeout    *timeoutFlag
 	maxMemory  byteSize
+	concurrent int
 	tools      string
 	httpAddr   string
 	tokenFile  string
@@ -64,6 +68,12 @@ Tools (--tools code|functions|all, default all):
              function's spec, with an optional "account" argument; read functions are
              marked readOnlyHint.
 
+Limits, as kosmo run's: --timeout bounds each call and --max-memory the whole process (a
+script past it is stopped). At most --max-concurrent calls (default 4) run at once, the
+others wait; each API answer is capped to a quarter of --max-memory divided by that number
+(an answer over it is a tool error of type invalid_response). Messages over stdio may be up
+to 48 MiB (25 MB of audio as base64); a malformed one is answered with a JSON-RPC error.
+
 Read-only unless --allow-write: write functions are not offered as tools and scripts are
 refused them. --dry-run and --audit FILE apply to every call, from a tool or a script.
 
@@ -91,6 +101,7 @@ fails as a tool error of type credentials_error naming the account and the reaso
 	f.BoolVar(&o.allowWrite, "allow-write", false, "also offer the write functions and let scripts call them")
 	o.timeout = addTimeoutFlag(serve, DefaultTimeout, "each tool call (a script, or a function with its retries)")
 	f.Var(&o.maxMemory, "max-memory", "stop a script when kosmo's memory (Go heap and stacks, all calls together) exceeds this, e.g. 512MiB (0: no limit)")
+	f.IntVar(&o.concurrent, "max-concurrent", mcpgateway.DefaultMaxConcurrent, "run at most `N` tool calls at once; the others wait (each API answer is capped to a quarter of --max-memory / N)")
 	f.StringVar(&o.tools, "tools", string(mcpgateway.ToolsAll), "the tools offered: code (execute_lua and the doc tools), functions (one tool per function) or all")
 	f.StringVar(&o.httpAddr, "http", "", "serve Streamable HTTP on `ADDR` (host:port; at /mcp) instead of stdio")
 	f.StringVar(&o.tokenFile, "token-file", "", "read the HTTP access token from `FILE` (else KOSMO_MCP_TOKEN)")
@@ -131,23 +142,57 @@ func (a *app) serveMCP(ctx context.Context, o *mcpOptions) (err error) {
 	configure := func(vm *luabridge.Options) { // the gateway sets each call's limits
 		vm.Files.WorkDir, vm.Files.Read = a.env.WorkDir, readDirs
 	}
-	host, finish, err := a.newHost(ctx, &p, true, configure)
+	if o.concurrent < 1 {
+		return usagef("--max-concurrent %d: at least 1 expected", o.concurrent)
+	}
+	// Calls run side by side, each holding its answer whole and converting
+	// it twice (to Go values, then to JSON for the client): each answer is
+	// capped to its share of the memory limit, and the Go runtime collects
+	// garbage as the limit nears (without it, the garbage of four answers
+	// at once doubles the heap).
+	if o.maxMemory > 0 {
+		prev := debug.SetMemoryLimit(int64(o.maxMemory))
+		defer debug.SetMemoryLimit(prev)
+	}
+	client := integration.NewClient()
+	if c := mcpgateway.ResponseCap(int64(o.maxMemory), o.concurrent); c > 0 && c < client.MaxResponseBytes {
+		client.MaxResponseBytes = c
+	}
+	host, finish, err := a.newHostClient(ctx, &p, true, configure, client)
 	if err != nil {
 		return err
 	}
 	defer func() { err = a.finishWith(err, finish()) }()
 	opts := mcpgateway.Options{Host: host, AllowWrite: o.allowWrite, Version: version, CallTimeout: o.timeout.limit,
-		Tools: tools, MaxMemory: int64(o.maxMemory)}
+		Tools: tools, MaxMemory: int64(o.maxMemory), MaxConcurrent: o.concurrent, Shutdown: ctx}
 	if o.httpAddr != "" {
 		return a.serveMCPHTTP(ctx, opts, o.httpAddr, token)
 	}
 	srv := mcpgateway.NewServer(opts)
-	t := mcpgateway.FinishingTransport{Transport: &mcp.IOTransport{Reader: io.NopCloser(a.env.Stdin), Writer: nopWriteCloser{a.env.Stdout}}}
-	err = srv.Run(ctx, t)
-	if err == nil || errors.Is(err, io.EOF) || ctx.Err() != nil {
-		return nil
+	// The first SIGINT or SIGTERM ends ctx, which cancels every call in
+	// flight (opts.Shutdown) and stops reading requests (Drain); the
+	// server stops once the calls have answered. A second one ends kosmo
+	// without waiting.
+	t := mcpgateway.FinishingTransport{Transport: &mcpgateway.StdioTransport{Reader: a.env.Stdin, Writer: a.env.Stdout}, Drain: ctx.Done()}
+	signals := make(chan os.Signal, 2)
+	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(signals)
+	done := make(chan error, 1)
+	go func() { done <- srv.Run(context.WithoutCancel(ctx), t) }()
+	seen := 0
+	for {
+		select {
+		case err = <-done:
+			if err == nil || errors.Is(err, io.EOF) || ctx.Err() != nil {
+				return nil
+			}
+			return err
+		case <-signals:
+			if seen++; seen >= 2 {
+				return fmt.Errorf("mcp serve: stopped by a second signal without waiting for the calls in flight: %w", context.Canceled)
+			}
+		}
 	}
-	return err
 }
 
 // maxTokenFile bounds what --token-file reads.
@@ -208,7 +253,3 @@ func (a *app) serveMCPHTTP(ctx context.Context, opts mcpgateway.Options, addr, t
 	<-done
 	return nil
 }
-
-type nopWriteCloser struct{ io.Writer }
-
-func (nopWriteCloser) Close() error { return nil }

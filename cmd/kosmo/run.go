@@ -220,6 +220,12 @@ func (e *auditFailed) Unwrap() error { return e.err }
 // grants; nil for none); finish stops what it started and returns the
 // audit log's failure, unless --audit-fail-open.
 func (a *app) newHost(ctx context.Context, p *policyFlags, captureOutput bool, configure func(*luabridge.Options)) (*kosmo.Host, func() error, error) {
+	return a.newHostClient(ctx, p, captureOutput, configure, nil)
+}
+
+// newHostClient is newHost with the client that sends every call (nil: the
+// default one).
+func (a *app) newHostClient(ctx context.Context, p *policyFlags, captureOutput bool, configure func(*luabridge.Options), client *integration.Client) (*kosmo.Host, func() error, error) {
 	loaded, err := a.loadAll(ctx, p.fake)
 	if err != nil {
 		return nil, nil, err
@@ -232,7 +238,7 @@ func (a *app) newHost(ctx context.Context, p *policyFlags, captureOutput bool, c
 	// file, opened on first use.
 	var st store.Store
 	if p.fake {
-		var opts []openaitest.Option
+		opts := fakeBounds()
 		if anyNativeAssistants(cfg) {
 			opts = append(opts, openaitest.WithLegacyAssistants())
 		}
@@ -249,9 +255,12 @@ func (a *app) newHost(ctx context.Context, p *policyFlags, captureOutput bool, c
 			}
 		}
 	}
+	// Printed output is held only for a caller that answers with it
+	// (--json), and then its last kosmo.DefaultKeepOutput bytes.
 	var stdout io.Writer = a.env.Stdout
+	keep := -1
 	if captureOutput {
-		stdout = nil
+		stdout, keep = nil, 0
 	}
 	var (
 		auditLog *audit.Writer
@@ -280,7 +289,9 @@ func (a *app) newHost(ctx context.Context, p *policyFlags, captureOutput bool, c
 	host := kosmo.New(kosmo.Options{
 		Integrations: a.integrations,
 		Accounts:     cfg,
+		Client:       client,
 		Stdout:       stdout,
+		KeepOutput:   keep,
 		ReadOnly:     p.readOnly,
 		DryRun:       p.dryRun,
 		OnCallStart:  spin.start,

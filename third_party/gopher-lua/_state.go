@@ -105,6 +105,10 @@ type Options struct {
 	// If `MinimizeStackMemory` is set, the call stack will be automatically grown or shrank up to a limit of
 	// `CallStackSize` in order to minimize memory usage. This does incur a slight performance penalty.
 	MinimizeStackMemory bool
+	// ConcatHook, when set, is called before a concatenation ('..') joins
+	// strings of size bytes in all; it may raise an error (L.RaiseError) to
+	// refuse it before anything is allocated.
+	ConcatHook func(L *LState, size int)
 }
 
 /* }}} */

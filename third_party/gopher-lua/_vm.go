@@ -959,6 +959,13 @@ func stringConcat(L *LState, total, last int) LValue {
 				i--
 				total--
 			}
+			if hook := L.Options.ConcatHook; hook != nil {
+				size := 0
+				for _, s := range buf {
+					size += len(s)
+				}
+				hook(L, size)
+			}
 			rhs = LString(strings.Join(buf, ""))
 		}
 	}

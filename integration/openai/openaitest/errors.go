@@ -108,6 +108,16 @@ func bodyTooLarge(limit int64) *apiError {
 	}
 }
 
+// bodyTimeout is the answer to a request whose body stalled.
+func bodyTimeout() *apiError {
+	return &apiError{
+		status:  http.StatusRequestTimeout,
+		message: "The request body was not received in time.",
+		typ:     "invalid_request_error",
+		code:    "request_timeout",
+	}
+}
+
 // faultError returns the error body answered by a fault that sets a status
 // but no body: the wording the real API uses for that status.
 func faultError(status int) *apiError {

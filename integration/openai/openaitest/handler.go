@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"strings"
 	"sync"
 	"time"
@@ -132,14 +133,50 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	returned = true
 }
 
+// readBody reads a request body of size bytes if known (else negative),
+// waiting at most idle for each next byte and total for all of them (where
+// the server supports read deadlines).
+func readBody(w http.ResponseWriter, body io.Reader, size int64, idle, total time.Duration) ([]byte, error) {
+	rc := http.NewResponseController(w)
+	end := time.Now().Add(total)
+	var buf bytes.Buffer
+	if size > 0 {
+		buf.Grow(int(size) + 1) // no garbage from growing it
+	}
+	chunk := make([]byte, 64<<10)
+	for {
+		next := time.Now().Add(idle)
+		if next.After(end) {
+			next = end
+		}
+		if rc.SetReadDeadline(next) != nil {
+			// No deadlines here: read it as it comes.
+			_, err := buf.ReadFrom(body)
+			return buf.Bytes(), err
+		}
+		n, err := body.Read(chunk)
+		buf.Write(chunk[:n])
+		if err == io.EOF {
+			_ = rc.SetReadDeadline(time.Time{})
+			return buf.Bytes(), nil
+		}
+		if err != nil {
+			return buf.Bytes(), err
+		}
+	}
+}
+
 // serve reads and records the request, applies the first matching fault,
 // then routes to the endpoint.
 func (h *Handler) serve(w http.ResponseWriter, r *http.Request, limitedBody io.ReadCloser) {
-	body, err := io.ReadAll(limitedBody)
-	h.log.add(r, body, h.cfg.maxRequests)
+	body, err := readBody(w, limitedBody, min(r.ContentLength, h.cfg.maxBody), h.cfg.bodyIdle, h.cfg.bodyTotal)
+	h.log.add(r, body, h.cfg.maxRequests, h.cfg.maxRecorded)
 	if err != nil {
 		if tooBig := (*http.MaxBytesError)(nil); errors.As(err, &tooBig) {
 			writeError(w, bodyTooLarge(h.cfg.maxBody))
+		}
+		if errors.Is(err, os.ErrDeadlineExceeded) {
+			writeError(w, bodyTimeout())
 		}
 		// Otherwise the client went away while sending: nobody to answer.
 		return

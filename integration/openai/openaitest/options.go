@@ -13,11 +13,22 @@ const DefaultAPIKey = "sk-kosmo-fake-0000000000000000"
 // bodies get a 413 error. [WithMaxBodyBytes] changes it.
 const DefaultMaxBodyBytes int64 = 32 << 20
 
+// DefaultBodyIdle is how long a fake waits for the next byte of a request
+// body, and DefaultBodyDeadline how long it waits for a whole body, before
+// it answers 408 and drops the connection; [WithBodyTimeouts] changes them.
+const (
+	DefaultBodyIdle     = 10 * time.Second
+	DefaultBodyDeadline = 2 * time.Minute
+)
+
 // config holds what the options set; NewHandler fills in the defaults.
 type config struct {
 	keys        []string
 	now         func() time.Time
 	maxBody     int64
+	bodyIdle    time.Duration
+	bodyTotal   time.Duration
+	maxRecorded int // < 0: record whole bodies
 	maxRequests int // < 0: record every request
 	legacy      bool
 	oldMedia    bool       // WithRemovedMediaModels
@@ -29,6 +40,9 @@ func newConfig(opts []Option) config {
 		keys:        []string{DefaultAPIKey},
 		now:         time.Now,
 		maxBody:     DefaultMaxBodyBytes,
+		bodyIdle:    DefaultBodyIdle,
+		bodyTotal:   DefaultBodyDeadline,
+		maxRecorded: -1,
 		maxRequests: -1,
 	}
 	for _, o := range opts {
@@ -77,6 +91,34 @@ func WithMaxRecordedRequests(n int) Option {
 	return func(c *config) {
 		if n >= 0 {
 			c.maxRequests = n
+		}
+	}
+}
+
+// WithMaxRecordedBody keeps only the first n bytes of each request body in
+// the log that [Handler.Requests] returns (Request.BodySize still says how
+// long it was). By default whole bodies are kept, which suits tests; a
+// long-running fake should set a bound.
+func WithMaxRecordedBody(n int) Option {
+	return func(c *config) {
+		if n >= 0 {
+			c.maxRecorded = n
+		}
+	}
+}
+
+// WithBodyTimeouts sets how long the fake waits for the next byte of a
+// request body (idle) and for the whole body (total) before it answers 408
+// and drops the connection; values below 1 keep the defaults
+// ([DefaultBodyIdle], [DefaultBodyDeadline]). They hold where the server
+// supports read deadlines (net/http's does).
+func WithBodyTimeouts(idle, total time.Duration) Option {
+	return func(c *config) {
+		if idle > 0 {
+			c.bodyIdle = idle
+		}
+		if total > 0 {
+			c.bodyTotal = total
 		}
 	}
 }

@@ -11,7 +11,8 @@ type Request struct {
 	Path     string // r.URL.EscapedPath(), e.g. "/v1/threads/thread_abc/messages"
 	RawQuery string
 	Header   http.Header // all headers, Authorization included
-	Body     []byte      // the body as read (cut at the size limit for a 413)
+	Body     []byte      // the body as read (cut at the size limit for a 413, or at WithMaxRecordedBody)
+	BodySize int         // the length of the body as read
 }
 
 func (q Request) clone() Request {
@@ -27,17 +28,23 @@ type requestLog struct {
 }
 
 // add records r with its body; max < 0 keeps everything, else only the max
-// most recent requests.
-func (l *requestLog) add(r *http.Request, body []byte, max int) {
+// most recent requests; maxBody < 0 keeps whole bodies, else their first
+// maxBody bytes.
+func (l *requestLog) add(r *http.Request, body []byte, max, maxBody int) {
 	if max == 0 {
 		return
+	}
+	kept := body
+	if maxBody >= 0 && len(kept) > maxBody {
+		kept = kept[:maxBody]
 	}
 	q := Request{
 		Method:   r.Method,
 		Path:     r.URL.EscapedPath(),
 		RawQuery: r.URL.RawQuery,
 		Header:   r.Header.Clone(),
-		Body:     append([]byte(nil), body...),
+		Body:     append([]byte(nil), kept...),
+		BodySize: len(body),
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()

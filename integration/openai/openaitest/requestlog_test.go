@@ -196,3 +196,27 @@ func TestRequestLogOff(t *testing.T) {
 		assert.Nil(t, s.Handler().cfg.requestLog)
 	}
 }
+
+// TestRecordedBodiesBounded: with WithMaxRecordedBody and
+// WithMaxRecordedRequests, the log keeps the first bytes of the last
+// requests' bodies and says how long each was.
+func TestRecordedBodiesBounded(t *testing.T) {
+	srv := NewServer(WithMaxRecordedRequests(2), WithMaxRecordedBody(10))
+	t.Cleanup(srv.Close)
+	for i := range 3 {
+		body := strconv.Itoa(i) + strings.Repeat("x", 100)
+		req, err := http.NewRequest(http.MethodPost, srv.BaseURL()+"/embeddings", strings.NewReader(body))
+		require.NoError(t, err)
+		req.Header.Set("Authorization", "Bearer "+DefaultAPIKey)
+		resp, err := srv.Client().Do(req)
+		require.NoError(t, err)
+		_, _ = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+	}
+	reqs := srv.Requests()
+	require.Len(t, reqs, 2)
+	for i, q := range reqs {
+		assert.Equal(t, strconv.Itoa(i+1)+strings.Repeat("x", 9), string(q.Body))
+		assert.Equal(t, 101, q.BodySize)
+	}
+}

@@ -1,0 +1,97 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"io"
+	"os"
+	"os/exec"
+	"os/signal"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// signalProcessEnv carries the arguments of a kosmo process that
+// TestKosmoSignalProcess runs as main does: signals end its context.
+const signalProcessEnv = "KOSMO_TEST_SIGNAL_PROCESS_ARGS"
+
+// TestKosmoSignalProcess is kosmo as main runs it (SIGINT and SIGTERM end
+// the context) when TestMCPServeSignalCancelsCalls starts this binary.
+func TestKosmoSignalProcess(t *testing.T) {
+	raw := os.Getenv(signalProcessEnv)
+	if raw == "" {
+		t.Skip("only run by TestMCPServeSignalCancelsCalls")
+	}
+	var args []string
+	require.NoError(t, json.Unmarshal([]byte(raw), &args))
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := Main(ctx, args, ProcessEnv())
+	stop()
+	os.Exit(code)
+}
+
+// TestMCPServeSignalCancelsCalls: SIGINT while a tool call is in flight (a
+// script sleeping a minute) cancels it: the client gets its answer, an
+// error saying it was interrupted, and kosmo exits at once.
+func TestMCPServeSignalCancelsCalls(t *testing.T) {
+	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM} {
+		t.Run(sig.String(), func(t *testing.T) {
+			cmd := exec.Command(os.Args[0], "-test.run=^TestKosmoSignalProcess$", "-test.count=1")
+			data, err := json.Marshal([]string{"mcp", "serve", "--fake"})
+			require.NoError(t, err)
+			cmd.Env = []string{signalProcessEnv + "=" + string(data), "HOME=" + t.TempDir()}
+			stdin, err := cmd.StdinPipe()
+			require.NoError(t, err)
+			stdout, err := cmd.StdoutPipe()
+			require.NoError(t, err)
+			require.NoError(t, cmd.Start())
+			exited := make(chan error, 1)
+			lines := make(chan string, 16)
+			go func() {
+				sc := bufio.NewScanner(stdout)
+				sc.Buffer(make([]byte, 1<<20), 1<<24)
+				for sc.Scan() {
+					lines <- sc.Text()
+				}
+				close(lines)
+				exited <- cmd.Wait()
+			}()
+			t.Cleanup(func() { _ = cmd.Process.Kill() })
+			_, err = io.WriteString(stdin, strings.Join([]string{
+				`{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}`,
+				`{"jsonrpc":"2.0","method":"notifications/initialized"}`,
+				`{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"execute_lua","arguments":{"code":"print('started') sleep(60) return 1"}}}`,
+			}, "\n")+"\n")
+			require.NoError(t, err)
+			select {
+			case line := <-lines:
+				require.Contains(t, line, `"id":0`)
+			case <-time.After(30 * time.Second):
+				t.Fatal("no answer to initialize")
+			}
+			time.Sleep(500 * time.Millisecond) // the call is sleeping
+			start := time.Now()
+			require.NoError(t, cmd.Process.Signal(sig))
+			var answer string
+			for line := range lines {
+				if strings.Contains(line, `"id":1`) {
+					answer = line
+				}
+			}
+			select {
+			case <-exited:
+			case <-time.After(30 * time.Second):
+				t.Fatal("kosmo did not exit after the signal")
+			}
+			assert.Less(t, time.Since(start), 30*time.Second, "not the minute of the script")
+			assert.Contains(t, answer, "script stopped:")
+			assert.Contains(t, answer, `"isError":true`)
+		})
+	}
+}
