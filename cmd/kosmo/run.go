@@ -37,7 +37,7 @@ type policyFlags struct {
 
 func (p *policyFlags) register(cmd *cobra.Command) {
 	f := cmd.Flags()
-	f.BoolVar(&p.fake, "fake", false, "use the built-in fake OpenAI server (offline, no key needed)")
+	f.BoolVar(&p.fake, "fake", false, "use the built-in fake OpenAI server (offline, no key needed; "+openaitest.DateEnv+"=YYYY-MM-DD sets its day)")
 	f.BoolVar(&p.readOnly, "read-only", false, "refuse every write operation before it is sent")
 	f.BoolVar(&p.dryRun, "dry-run", false, "validate write operations and return what would be sent, without sending")
 	f.BoolVarP(&p.quiet, "quiet", "q", false, "no progress spinner on standard error")
@@ -201,7 +201,10 @@ func (a *app) newHost(p *policyFlags, captureOutput bool, configure func(*luabri
 	// file, opened on first use.
 	var st store.Store
 	if p.fake {
-		var opts []openaitest.Option
+		opts, err := a.fakeDate("")
+		if err != nil {
+			return nil, nil, err
+		}
 		if anyNativeAssistants(cfg) {
 			opts = append(opts, openaitest.WithLegacyAssistants())
 		}

@@ -62,7 +62,7 @@ function TestSeedDallE3ExampleFailsWithTheRemovalDate()
   eq(okay, false)
   eq(err.status, 404); eq(err.code, "model_not_found")
   contains(err.message, "The model `dall-e-3` does not exist or you do not have access to it.")
-  contains(err.message, "dall-e-3 was removed from OpenAI's API on 2026-05-12")
+  contains(err.message, "dall-e-3 was shut down on 2026-05-12")
   eq(last("a").json.model, "dall-e-3", "sent as written: OpenAI answers")
 end
 

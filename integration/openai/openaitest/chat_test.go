@@ -110,7 +110,7 @@ func TestChatCompletionBehaviour(t *testing.T) {
 		},
 		{
 			name: "max_completion_tokens too",
-			req:  map[string]any{"model": "o3-mini", "max_completion_tokens": 5, "messages": []any{userMsg("hi")}},
+			req:  map[string]any{"model": "gpt-5.1-mini", "max_completion_tokens": 5, "messages": []any{userMsg("hi")}},
 			check: func(t *testing.T, m map[string]any) {
 				assert.Equal(t, "This is a fake reply", content(t, m, 0))
 				assert.Equal(t, "length", choice(t, m, 0)["finish_reason"])

@@ -47,8 +47,8 @@ func FuzzJSONRequests(f *testing.F) {
 		if raws, ok := o.arr("items", 0, 0); ok {
 			parseInputItems(c, "items", raws)
 		}
-		if req, err := parseResponseRequest(body); err == nil {
-			h := NewHandler()
+		h := NewHandler()
+		if req, err := parseResponseRequest(body, h.modelFor); err == nil {
 			h.mu.Lock()
 			req.convID, req.previousID, req.promptID = "", "", ""
 			if sr, err := h.startResponse(req); err == nil && sr.obj.Status == "queued" {

@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/kosmo-run/kosmo/integration/openai/mediamodels"
+	"github.com/kosmo-run/kosmo/integration/openai/retired"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -42,8 +42,14 @@ var endpointNames = map[endpoint]string{
 // TestModelRefusals checks, per endpoint, the answer to a model name that
 // does not exist and to a model of the table of another kind: the status,
 // type, message, param and code the real endpoint gives.
+//
+// The table names models OpenAI has shut down or scheduled (dall-e-*,
+// gpt-image-1*, tts-1, gpt-4o): the refusals are those of their kind, as
+// the API gave them while it served them, so the fake serves them
+// (WithRetiredModels); TestShutDownModelsRefused covers the refusal of a
+// shut-down model.
 func TestModelRefusals(t *testing.T) {
-	s := newTestServer(t)
+	s := newTestServer(t, WithRetiredModels())
 	const notChat = "This is not a chat model and thus not supported in the v1/chat/completions endpoint. Did you mean to use v1/completions?"
 	const noEmbeddings = "You are not allowed to generate embeddings from this model"
 	notFound := func(m string) string {
@@ -127,8 +133,12 @@ func TestModelTableServesEachKind(t *testing.T) {
 		for e, kind := range serves {
 			t.Run(endpointNames[e]+"/"+m.id, func(t *testing.T) {
 				r := modelRequest(t, s, e, m.id)
-				if m.kind == kind && mediamodels.Gone(m.id, time.Now()) {
-					require.Equal(t, http.StatusNotFound, r.status, "a removed model, body: %s", r.body)
+				if m.kind == kind && retired.Gone(m.id, time.Now()) {
+					want := http.StatusNotFound
+					if e == responsesEndpoint {
+						want = http.StatusBadRequest
+					}
+					require.Equal(t, want, r.status, "a model shut down today, body: %s", r.body)
 					assert.Equal(t, "model_not_found", r.apiError(t)["code"])
 					return
 				}
