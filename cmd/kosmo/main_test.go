@@ -150,7 +150,7 @@ func TestKeyNeverPrinted(t *testing.T) {
 		`app.integrations.openai.openai_list_models()`,
 		`local ok, e = pcall(app.integrations.openai.openai_list_models); dump(e); print(json.encode(e))`,
 		`dump(app); dump(app.integrations.openai.default); print(app.integrations.openai.openai_chat_completion{model = 1})`,
-		`app.integrations.openai.openai_chat_completion{model = "gpt-4o", messages = {{role = "user", content = "x"}}}`,
+		`app.integrations.openai.openai_chat_completion{model = "gpt-4.1-nano", messages = {{role = "user", content = "x"}}}`,
 	} {
 		r := runCLI(t, context.Background(), vars, "run", script(t, src))
 		assert.NotContains(t, r.stdout+r.stderr, canary)

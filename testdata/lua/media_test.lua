@@ -72,6 +72,14 @@ function TestImageWithoutModelGeneratesWithGPTImage2()
   eq(last("a").json.model, "gpt-image-2")
 end
 
+-- OpenAI shuts tts-1, tts-1-hd and gpt-4o-mini-tts down on 2027-01-06:
+-- the tests that speak (to make audio, or about speech) run their fakes on
+-- the day before.
+FAKE_DATES = FAKE_DATES or {}
+FAKE_DATES.TestTranscriptionFormatsByModel = "2027-01-05"
+FAKE_DATES.TestTranscriptionSpecParameters = "2027-01-05"
+FAKE_DATES.TestSpeechInstructionsByModel = "2027-01-05"
+
 function TestTranscriptionFormatsByModel()
   local speech = oa.openai_text_to_speech({ model = "tts-1", input = "Plain words", voice = "echo", response_format = "wav" })
   local sent = count("a")
