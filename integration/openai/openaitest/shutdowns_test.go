@@ -14,8 +14,9 @@ import (
 )
 
 // TestModelsCarryShutdownDates: GET /v1/models and GET /v1/models/{id}
-// give shutdown_date per model from chatmodels.Shutdowns, null for the
-// others, as the real API does.
+// give shutdown_date per model from the chat and media tables, null for
+// the others, as the real API does. A model past its date is still listed
+// (with its date), as the fake lists its whole table.
 func TestModelsCarryShutdownDates(t *testing.T) {
 	s := newTestServer(t)
 	r := call(t, s, http.MethodGet, "/v1/models", nil, authHeaders())
@@ -36,6 +37,9 @@ func TestModelsCarryShutdownDates(t *testing.T) {
 		{"gpt-4-turbo", "2026-10-23"}, {"gpt-3.5-turbo", "2026-10-23"},
 		{"gpt-4o", "2027-01-14"}, {"gpt-4o-mini", "2027-01-14"},
 		{"gpt-5.1", nil}, {"text-embedding-3-small", nil},
+		// The media tables' dates, from the same lookup (retired.Date).
+		{"tts-1", "2027-01-06"}, {"gpt-4o-mini-tts", "2027-01-06"}, {"dall-e-3", "2026-05-12"},
+		{"gpt-image-1.5", "2026-12-01"}, {"gpt-image-2", nil}, {"whisper-1", nil},
 	}
 	for _, tc := range cases {
 		assert.Equal(t, tc.want, dates[tc.model], tc.model)
