@@ -11,9 +11,13 @@ import (
 	"github.com/kosmo-run/kosmo"
 	"github.com/kosmo-run/kosmo/accounts"
 	"github.com/kosmo-run/kosmo/integration"
+	"github.com/kosmo-run/kosmo/integration/openai/openaitest"
 )
 
 func TestHostCall(t *testing.T) {
+	// The speech call below needs a speech model: OpenAI shuts them down
+	// on 2027-01-06, so the fake runs on the day before.
+	t.Setenv(openaitest.DateEnv, "2027-01-05")
 	host, fake := fakeHost(t, kosmo.Options{})
 	for _, name := range []string{"openai.openai_list_models", "openai.list_models", "openai_list_models"} {
 		res, err := host.Call(context.Background(), name, "", nil)
@@ -74,7 +78,7 @@ func TestHostCallDryRun(t *testing.T) {
 	assert.Equal(t, fake.BaseURL()+"/conversations", plan["url"])
 	assert.Len(t, plan["requests"], 1)
 
-	res, err = host.Call(context.Background(), "openai.openai_create_assistant", "", map[string]any{"model": "gpt-4o"})
+	res, err = host.Call(context.Background(), "openai.openai_create_assistant", "", map[string]any{"model": "gpt-4.1-nano"})
 	require.NoError(t, err)
 	require.NoError(t, json.Unmarshal(res.Data, &plan))
 	assert.Equal(t, []any{}, plan["requests"], "an assistant is kept by kosmo: no request")

@@ -23,7 +23,7 @@ func ExampleHost_Run() {
 	})
 	res, err := host.Run(context.Background(), "agent.lua", `
 		local r = app.integrations.openai.openai_chat_completion{
-		  model = "gpt-4o-mini",
+		  model = "gpt-4.1-nano",
 		  messages = { { role = "user", content = "Hello" } },
 		}
 		print(r.choices[1].message.content)

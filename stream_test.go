@@ -104,7 +104,7 @@ func TestStreamChunksReachTheScriptBeforeTheCallReturns(t *testing.T) {
 func TestStreamWithoutCallback(t *testing.T) {
 	host, fake := fakeHost(t, kosmo.Options{})
 	res, err := host.Run(context.Background(), "s.lua", `
-		local r = app.integrations.openai.openai_chat_completion{ model = "gpt-4.1-mini", stream = true,
+		local r = app.integrations.openai.openai_chat_completion{ model = "gpt-4.1-nano", stream = true,
 			messages = { { role = "user", content = "hello" } } }
 		return r.choices[1].message.content, r.usage`)
 	require.NoError(t, err)

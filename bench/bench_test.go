@@ -178,7 +178,7 @@ func BenchmarkChat(b *testing.B) {
 		runLua(b, vm, `
 local oa = app.integrations.openai
 local args = {
-  model = "gpt-4o",
+  model = "gpt-4.1-nano",
   messages = {
     { role = "system", content = "`+systemPrompt+`" },
     { role = "user", content = "`+userPrompt+`" },
@@ -194,7 +194,7 @@ end`)
 
 	b.Run("go", func(b *testing.B) {
 		hc := NewHTTPClient()
-		req := chatRequest{Model: "gpt-4o", Temperature: 0.7, MaxTokens: 100,
+		req := chatRequest{Model: "gpt-4.1-nano", Temperature: 0.7, MaxTokens: 100,
 			Messages: []chatMessage{{"system", systemPrompt}, {"user", userPrompt}}}
 		b.ReportAllocs()
 		for b.Loop() {
@@ -211,7 +211,7 @@ end`)
 	b.Run("openai-go", func(b *testing.B) {
 		client := newSDK(srv.URL)
 		params := oa.ChatCompletionNewParams{
-			Model:       "gpt-4o",
+			Model:       "gpt-4.1-nano",
 			Messages:    []oa.ChatCompletionMessageParamUnion{oa.SystemMessage(systemPrompt), oa.UserMessage(userPrompt)},
 			Temperature: oa.Float(0.7),
 			MaxTokens:   oa.Int(100),
@@ -345,7 +345,7 @@ func BenchmarkStartProcess(b *testing.B) {
 // background POST /v1/responses) and reads it back once (openai_get_run:
 // GET /v1/responses/{id}, in_progress by then).
 const (
-	runModel        = "gpt-4o"
+	runModel        = "gpt-4.1-nano"
 	runInstructions = "You answer questions about the weather in one sentence, calling get_weather when you need today's figures."
 )
 
@@ -533,12 +533,12 @@ end`)
 // The MCP workload: one chat completion, asked of the gateway as a script
 // (execute_lua) and as the flat tool; both give the same model, messages
 // and answer.
-const mcpScript = `return app.integrations.openai.openai_chat_completion({model="gpt-4o-mini", messages={{role="user",content="hi"}}}).choices[1].message.content`
+const mcpScript = `return app.integrations.openai.openai_chat_completion({model="gpt-4.1-nano", messages={{role="user",content="hi"}}}).choices[1].message.content`
 
 // mcpChatArguments are the flat tool's arguments, the script's table as
 // JSON.
 func mcpChatArguments() map[string]any {
-	return map[string]any{"model": "gpt-4o-mini", "messages": []any{map[string]any{"role": "user", "content": "hi"}}}
+	return map[string]any{"model": "gpt-4.1-nano", "messages": []any{map[string]any{"role": "user", "content": "hi"}}}
 }
 
 // mcpSession serves a gateway in-process, with the limits `kosmo mcp

@@ -150,18 +150,18 @@ func TestStreamedChunksMatchTheSpec(t *testing.T) {
 		{"text with usage", map[string]any{"model": "gpt-5.1", "stream": true, "messages": user("Hello there"),
 			"stream_options": map[string]any{"include_usage": true}},
 			func(c map[string]any) bool { return c["usage"] != nil && len(c["choices"].([]any)) == 0 }},
-		{"tool call", map[string]any{"model": "gpt-4.1", "stream": true, "messages": user("Weather? Use get_weather."),
+		{"tool call", map[string]any{"model": "gpt-4.1-nano", "stream": true, "messages": user("Weather? Use get_weather."),
 			"tools": []any{weather}},
 			func(c map[string]any) bool {
 				ch := c["choices"].([]any)
 				return len(ch) > 0 && ch[0].(map[string]any)["delta"].(map[string]any)["tool_calls"] != nil
 			}},
-		{"logprobs", map[string]any{"model": "gpt-4.1", "stream": true, "messages": user("Hello"), "logprobs": true, "top_logprobs": 2},
+		{"logprobs", map[string]any{"model": "gpt-4.1-nano", "stream": true, "messages": user("Hello"), "logprobs": true, "top_logprobs": 2},
 			func(c map[string]any) bool {
 				ch := c["choices"].([]any)
 				return len(ch) > 0 && ch[0].(map[string]any)["logprobs"] != nil
 			}},
-		{"cut by max_tokens", map[string]any{"model": "gpt-4o", "stream": true, "messages": user("Hello there friend"), "max_tokens": 2},
+		{"cut by max_tokens", map[string]any{"model": "gpt-4.1-nano", "stream": true, "messages": user("Hello there friend"), "max_tokens": 2},
 			func(c map[string]any) bool {
 				ch := c["choices"].([]any)
 				return len(ch) > 0 && ch[0].(map[string]any)["finish_reason"] == "length"

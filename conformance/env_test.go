@@ -121,7 +121,7 @@ type answer struct {
 }
 
 func (u *upstream) reset() *openaitest.Handler {
-	return u.serve(openaitest.WithLegacyAssistants(), openaitest.WithRemovedMediaModels())
+	return u.serve(openaitest.WithLegacyAssistants(), openaitest.WithRetiredModels())
 }
 
 func (u *upstream) resetToday() *openaitest.Handler { return u.serve() }
@@ -561,7 +561,7 @@ type script struct {
 	today bool
 	// mediaToday runs against a fake that answers the media models OpenAI
 	// removed as it does today (404 model_not_found); otherwise it serves
-	// them as before (openaitest.WithRemovedMediaModels).
+	// them as before (openaitest.WithRetiredModels).
 	mediaToday bool
 }
 

@@ -175,7 +175,7 @@ func todayCases() []todayCase {
 	runIt := `local thread = oa.openai_create_thread{}
 local run = oa.openai_create_run{ thread_id = thread.id, assistant_id = result.id }`
 	runOf := func(body map[string]any) map[string]any {
-		b := runBody(0, "gpt-4o", body)
+		b := runBody(0, "gpt-4.1-nano", body)
 		b["metadata.assistant_id"] = fromResult("id")
 		return b
 	}
@@ -218,25 +218,25 @@ local run = oa.openai_create_run{ thread_id = thread.id, assistant_id = result.i
 	}
 
 	cases := []todayCase{
-		{fn: "openai_create_assistant", name: "full", kind: full, args: args{"model": "gpt-4o", "name": "Math tutor",
+		{fn: "openai_create_assistant", name: "full", kind: full, args: args{"model": "gpt-4.1-nano", "name": "Math tutor",
 			"description": "Answers math questions.", "instructions": "You are a personal math tutor.", "tools": allTools},
 			after: runIt,
 			wire: []wireRequest{emptyWire, createResponse(runKeys("instructions", "tools"), runOf(map[string]any{
 				"instructions": "You are a personal math tutor.", "tools": allToolsToday}))},
-			want: map[string]any{"object": "assistant", "model": "gpt-4o", "name": "Math tutor", "description": "Answers math questions.",
+			want: map[string]any{"object": "assistant", "model": "gpt-4.1-nano", "name": "Math tutor", "description": "Answers math questions.",
 				"instructions": "You are a personal math tutor.", "tools.0.type": "code_interpreter",
 				"tools.1.vector_store_ids.0": "vs_abc123", "tools.2.function.name": "get_weather",
 				"tool_resources.file_search.vector_store_ids.0": "vs_abc123"}},
-		{fn: "openai_create_assistant", name: "minimal", kind: minimal, args: args{"model": "gpt-4o-mini"}, after: runIt,
-			wire: []wireRequest{emptyWire, createResponse(runKeys(), runOf(map[string]any{"model": "gpt-4o-mini"}))},
-			want: map[string]any{"object": "assistant", "model": "gpt-4o-mini", "name": nil, "instructions": nil}},
+		{fn: "openai_create_assistant", name: "minimal", kind: minimal, args: args{"model": "gpt-4.1-nano"}, after: runIt,
+			wire: []wireRequest{emptyWire, createResponse(runKeys(), runOf(map[string]any{"model": "gpt-4.1-nano"}))},
+			want: map[string]any{"object": "assistant", "model": "gpt-4.1-nano", "name": nil, "instructions": nil}},
 
 		{fn: "openai_list_assistants", name: "full", kind: full, args: args{"limit": 2},
-			before: `for _, n in ipairs{ "A", "B", "C" } do oa.openai_create_assistant{ model = "gpt-4o", name = n } end`,
+			before: `for _, n in ipairs{ "A", "B", "C" } do oa.openai_create_assistant{ model = "gpt-4.1-nano", name = n } end`,
 			wire:   []wireRequest{},
 			want:   map[string]any{"object": "list", "data.0.name": "C", "data.1.name": "B", "data.2": nil, "has_more": true}},
-		{fn: "openai_list_assistants", name: "minimal", kind: minimal, before: `oa.openai_create_assistant{ model = "gpt-4o" }`,
-			wire: []wireRequest{}, want: map[string]any{"object": "list", "data.0.model": "gpt-4o", "has_more": false}},
+		{fn: "openai_list_assistants", name: "minimal", kind: minimal, before: `oa.openai_create_assistant{ model = "gpt-4.1-nano" }`,
+			wire: []wireRequest{}, want: map[string]any{"object": "list", "data.0.model": "gpt-4.1-nano", "has_more": false}},
 
 		{fn: "openai_create_thread", name: "full", kind: full, args: args{"messages": []any{
 			message("user", "Hello"),
@@ -302,7 +302,7 @@ local run = oa.openai_create_run{ thread_id = thread.id, assistant_id = result.i
 			wire: []wireRequest{createConversation([]string{"items"}, map[string]any{"items": []any{item("user", pictureWire)}}),
 				listItems(0, "20")},
 			want: pictureResult("data.0.")},
-		{fn: "openai_list_thread_messages", name: "after a run", kind: value, before: `local asst = oa.openai_create_assistant{ model = "gpt-4o" }
+		{fn: "openai_list_thread_messages", name: "after a run", kind: value, before: `local asst = oa.openai_create_assistant{ model = "gpt-4.1-nano" }
 ` + hello + `
 local run = oa.openai_create_run{ thread_id = thread.id, assistant_id = asst.id }
 for _ = 1, 10 do
@@ -314,42 +314,42 @@ end`,
 			want: map[string]any{"data.0.role": "assistant", "data.0.content.0.text.value": "This is a fake reply to: Hello",
 				"data.1.role": "user"}},
 
-		{fn: "openai_create_run", name: "full", kind: full, before: `local asst = oa.openai_create_assistant{ model = "gpt-4o",
+		{fn: "openai_create_run", name: "full", kind: full, before: `local asst = oa.openai_create_assistant{ model = "gpt-4.1-nano",
   instructions = "You are a personal math tutor." }
 ` + hello,
 			args: args{"thread_id": threadRef, "assistant_id": asstRef, "instructions": "Answer in one word."},
-			wire: []wireRequest{helloWire, createResponse(runKeys("instructions"), runBody(0, "gpt-4o",
+			wire: []wireRequest{helloWire, createResponse(runKeys("instructions"), runBody(0, "gpt-4.1-nano",
 				map[string]any{"instructions": "Answer in one word."}))},
-			want: map[string]any{"object": "thread.run", "status": "queued", "instructions": "Answer in one word.", "model": "gpt-4o"}},
-		{fn: "openai_create_run", name: "minimal", kind: minimal, before: `local asst = oa.openai_create_assistant{ model = "gpt-4o" }
+			want: map[string]any{"object": "thread.run", "status": "queued", "instructions": "Answer in one word.", "model": "gpt-4.1-nano"}},
+		{fn: "openai_create_run", name: "minimal", kind: minimal, before: `local asst = oa.openai_create_assistant{ model = "gpt-4.1-nano" }
 ` + hello,
 			args: args{"thread_id": threadRef, "assistant_id": asstRef},
-			wire: []wireRequest{helloWire, createResponse(runKeys(), runBody(0, "gpt-4o", nil))},
+			wire: []wireRequest{helloWire, createResponse(runKeys(), runBody(0, "gpt-4.1-nano", nil))},
 			want: map[string]any{"object": "thread.run", "status": "queued"}},
 		{fn: "openai_create_run", name: "the assistant's instructions and tools", kind: value,
-			before: `local asst = oa.openai_create_assistant(` + render(args{"model": "gpt-4o", "instructions": "You are a personal math tutor.",
+			before: `local asst = oa.openai_create_assistant(` + render(args{"model": "gpt-4.1-nano", "instructions": "You are a personal math tutor.",
 				"tools": allTools}) + `)
 ` + hello,
 			args: args{"thread_id": threadRef, "assistant_id": asstRef},
-			wire: []wireRequest{helloWire, createResponse(runKeys("instructions", "tools"), runBody(0, "gpt-4o",
+			wire: []wireRequest{helloWire, createResponse(runKeys("instructions", "tools"), runBody(0, "gpt-4.1-nano",
 				map[string]any{"instructions": "You are a personal math tutor.", "tools": allToolsToday}))},
 			want: map[string]any{"instructions": "You are a personal math tutor.", "tools.0.type": "code_interpreter",
 				"tools.2.function.name": "get_weather"}},
 
 		{fn: "openai_get_run", name: "full", kind: full, poll: true,
-			before: `local asst = oa.openai_create_assistant(` + render(args{"model": "gpt-4o", "instructions": "Be brief.", "tools": allTools}) + `)
+			before: `local asst = oa.openai_create_assistant(` + render(args{"model": "gpt-4.1-nano", "instructions": "Be brief.", "tools": allTools}) + `)
 ` + hello + `
 local run = oa.openai_create_run{ thread_id = thread.id, assistant_id = asst.id }`,
 			args: args{"thread_id": threadRef, "run_id": luaExpr("run.id")},
-			wire: []wireRequest{helloWire, createResponse(runKeys("instructions", "tools"), runBody(0, "gpt-4o",
+			wire: []wireRequest{helloWire, createResponse(runKeys("instructions", "tools"), runBody(0, "gpt-4.1-nano",
 				map[string]any{"instructions": "Be brief.", "tools": allToolsToday})), getResponse(1), getResponse(1)},
 			want: map[string]any{"object": "thread.run", "status": "completed", "instructions": "Be brief.",
 				"tools.0.type": "code_interpreter", "tools.2.function.name": "get_weather", "required_action": nil}},
-		{fn: "openai_get_run", name: "minimal", kind: minimal, before: `local asst = oa.openai_create_assistant{ model = "gpt-4o" }
+		{fn: "openai_get_run", name: "minimal", kind: minimal, before: `local asst = oa.openai_create_assistant{ model = "gpt-4.1-nano" }
 ` + hello + `
 local run = oa.openai_create_run{ thread_id = thread.id, assistant_id = asst.id }`,
 			args: args{"thread_id": threadRef, "run_id": luaExpr("run.id")},
-			wire: []wireRequest{helloWire, createResponse(runKeys(), runBody(0, "gpt-4o", nil)), getResponse(1)},
+			wire: []wireRequest{helloWire, createResponse(runKeys(), runBody(0, "gpt-4.1-nano", nil)), getResponse(1)},
 			want: map[string]any{"object": "thread.run", "status": "in_progress"}},
 	}
 	// Nested enums: every role of a thread message, on both functions that
@@ -366,20 +366,20 @@ local run = oa.openai_create_run{ thread_id = thread.id, assistant_id = asst.id 
 	for i, tool := range allTools {
 		typ := tool.(map[string]any)["type"].(string)
 		cases = append(cases, todayCase{fn: "openai_create_assistant", name: "tool " + typ, kind: value,
-			args: args{"model": "gpt-4o", "tools": []any{tool}}, after: runIt,
+			args: args{"model": "gpt-4.1-nano", "tools": []any{tool}}, after: runIt,
 			wire: []wireRequest{emptyWire, createResponse(runKeys("tools"), runOf(map[string]any{"tools": []any{allToolsToday[i]}}))}})
 	}
 	// A function tool with a name only, and one that says strict: strict
 	// and parameters are on the wire, given or not.
 	cases = append(cases,
 		todayCase{fn: "openai_create_assistant", name: "tool function, name only", kind: value,
-			args: args{"model": "gpt-4o", "tools": []any{ping}}, after: runIt,
+			args: args{"model": "gpt-4.1-nano", "tools": []any{ping}}, after: runIt,
 			// tools, compared whole, has parameters null, not left out.
 			wire: []wireRequest{emptyWire, createResponse(runKeys("tools"), runOf(map[string]any{"tools": []any{pingFlat},
 				"tools.0.strict": false}))},
 			want: map[string]any{"tools.0.type": "function", "tools.0.function.name": "ping"}},
 		todayCase{fn: "openai_create_assistant", name: "tool function, strict", kind: value,
-			args: args{"model": "gpt-4o", "tools": []any{weatherStrict}}, after: runIt,
+			args: args{"model": "gpt-4.1-nano", "tools": []any{weatherStrict}}, after: runIt,
 			wire: []wireRequest{emptyWire, createResponse(runKeys("tools"), runOf(map[string]any{"tools": []any{weatherStrictFlat},
 				"tools.0.strict": true}))},
 			want: map[string]any{"tools.0.function.strict": true}})
@@ -714,8 +714,8 @@ func TestInputItemDeviation(t *testing.T) {
 		// request passes with the deviation.
 		refused string
 	}{
-		{name: "content parts", body: map[string]any{"model": "gpt-4o", "input": []any{hello, message}}},
-		{name: "content parts beside a temperature above 2", body: map[string]any{"model": "gpt-4o", "input": []any{hello, message},
+		{name: "content parts", body: map[string]any{"model": "gpt-4.1-nano", "input": []any{hello, message}}},
+		{name: "content parts beside a temperature above 2", body: map[string]any{"model": "gpt-4.1-nano", "input": []any{hello, message},
 			"temperature": 3}, refused: "body.temperature"},
 	} {
 		t.Run(c.name, func(t *testing.T) {

@@ -146,9 +146,9 @@ func requireNoGoroutineLeak(t *testing.T, baseline int) {
 // Calls the fault cases make.
 const (
 	readCall      = `openai_list_models, nil`
-	createCall    = `openai_create_assistant, { model = "gpt-4o", name = "x" }`
-	statelessCall = `openai_chat_completion, { model = "gpt-4o", messages = { { role = "user", content = "hi" } } }`
-	miniChatCall  = `openai_chat_completion, { model = "gpt-4o-mini", messages = { { role = "user", content = "hi" } } }`
+	createCall    = `openai_create_assistant, { model = "gpt-4.1-nano", name = "x" }`
+	statelessCall = `openai_chat_completion, { model = "gpt-4.1-nano", messages = { { role = "user", content = "hi" } } }`
+	miniChatCall  = `openai_chat_completion, { model = "gpt-4.1-nano", messages = { { role = "user", content = "hi" } } }`
 )
 
 // faultCase is one fault and what a script must see.
@@ -205,7 +205,7 @@ func faultCases() []faultCase {
 			status: 503, errType: "server_error", retryable: false, attempts: 1, sent: 1},
 		{name: "500 with x-should-retry true, create retried", call: createCall, fault: openaitest.Fault{Path: assistants, Status: 500, Times: 1, Header: h("x-should-retry", "true")},
 			ok: true, attempts: 2, sent: 2, check: assistantCount(1)},
-		{name: "per model: 500 for gpt-4o-mini only", call: miniChatCall, fault: openaitest.Fault{Model: "gpt-4o-mini", Status: 500},
+		{name: "per model: 500 for gpt-4o-mini only", call: miniChatCall, fault: openaitest.Fault{Model: "gpt-4.1-nano", Status: 500},
 			status: 500, errType: "server_error", retryable: true, attempts: 3, sent: 3},
 		{name: "connection reset once, read retried", call: readCall, fault: openaitest.Fault{Path: models, Reset: true, Times: 1},
 			ok: true, attempts: 2, sent: 2},
@@ -439,12 +439,12 @@ func TestOversizedAnswerMemoryIsBounded(t *testing.T) {
 
 // writeCalls are valid arguments for every write function.
 var writeCalls = map[string]string{
-	"openai_chat_completion":       `{ model = "gpt-4o", messages = { { role = "user", content = "hi" } } }`,
+	"openai_chat_completion":       `{ model = "gpt-4.1-nano", messages = { { role = "user", content = "hi" } } }`,
 	"openai_create_embedding":      `{ model = "text-embedding-3-small", input = "x" }`,
 	"openai_create_image":          `{ prompt = "a cat" }`,
 	"openai_transcribe_audio":      `{ file_content = "UklGRg==", filename = "a.wav", model = "whisper-1" }`,
 	"openai_text_to_speech":        `{ model = "tts-1", input = "hi", voice = "alloy" }`,
-	"openai_create_assistant":      `{ model = "gpt-4o" }`,
+	"openai_create_assistant":      `{ model = "gpt-4.1-nano" }`,
 	"openai_create_thread":         `{}`,
 	"openai_add_message_to_thread": `{ thread_id = "thread_1", role = "user", content = "x" }`,
 	"openai_create_run":            `{ thread_id = "thread_1", assistant_id = "asst_1" }`,

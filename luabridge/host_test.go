@@ -46,7 +46,7 @@ func TestPolicies(t *testing.T) {
 		{"read-only allows reads", func(o *luabridge.Options) { o.ReadOnly = true }, read, "", "", 1},
 		{"read-only account", func(o *luabridge.Options) { o.Accounts["openai"].Accounts[0].ReadOnly = true }, write, "account 'personal' is read-only", "policy_error", 0},
 		{"other account still writes", func(o *luabridge.Options) { o.Accounts["openai"].Accounts[0].ReadOnly = true },
-			`return app.integrations.openai.work.openai_create_assistant{ model = "gpt-4o" }.id`, "", "", 0},
+			`return app.integrations.openai.work.openai_create_assistant{ model = "gpt-4.1-nano" }.id`, "", "", 0},
 		{"dry-run sends no write", func(o *luabridge.Options) { o.DryRun = true },
 			`local r = app.integrations.openai.openai_create_thread{ messages = { { role = "user", content = "x" } } }
 			 assert(r.dry_run and r.method == "POST" and r.body.items[1].content == "x" and r.url:find("/v1/conversations", 1, true))
@@ -96,7 +96,7 @@ func TestNativeAssistantsShutdownIsAClearError(t *testing.T) {
 	h := newHarnessMode(t, openai.AssistantsNative, nil)
 	h.a.InjectFault(openaitest.Fault{Path: "/v1/assistants", Status: 410,
 		Body: `{"error":{"message":"The Assistants API has been shut down.","type":"invalid_request_error","param":null,"code":"gone"}}`})
-	_, err := run(t, h, `app.integrations.openai.openai_create_assistant{ model = "gpt-4o" }`)
+	_, err := run(t, h, `app.integrations.openai.openai_create_assistant{ model = "gpt-4.1-nano" }`)
 	require.Error(t, err)
 	assert.Equal(t, "test.lua:1: openai_create_assistant (account personal): HTTP 410 gone: The Assistants API has been shut down.", err.Error())
 }

@@ -478,15 +478,15 @@ func TestDecodeJSONOnFakeResponses(t *testing.T) {
 		name, path string
 		body       any
 	}{
-		{"chat completion", "/chat/completions", map[string]any{"model": "gpt-4o", "messages": []any{map[string]any{"role": "user", "content": "Write a haiku about \"JSON\" — with a newline\nand é."}}}},
-		{"chat completion, JSON mode", "/chat/completions", map[string]any{"model": "gpt-4o", "response_format": map[string]any{"type": "json_object"},
+		{"chat completion", "/chat/completions", map[string]any{"model": "gpt-4.1-nano", "messages": []any{map[string]any{"role": "user", "content": "Write a haiku about \"JSON\" — with a newline\nand é."}}}},
+		{"chat completion, JSON mode", "/chat/completions", map[string]any{"model": "gpt-4.1-nano", "response_format": map[string]any{"type": "json_object"},
 			"messages": []any{map[string]any{"role": "user", "content": "List three colours as JSON"}}}},
 		{"embeddings, float", "/embeddings", map[string]any{"model": "text-embedding-3-small", "input": embeddingInputs()}},
 		{"embeddings, base64", "/embeddings", map[string]any{"model": "text-embedding-3-large", "input": []string{"a", "b"}, "encoding_format": "base64"}},
 		{"image, b64_json", "/images/generations", map[string]any{"model": "gpt-image-2", "prompt": "a red square", "n": 2, "size": "256x256"}},
 		{"image, webp", "/images/generations", map[string]any{"model": "gpt-image-2", "prompt": "a red square", "output_format": "webp"}},
 		{"conversation", "/conversations", map[string]any{"items": []any{map[string]any{"role": "user", "content": "hi"}}}},
-		{"response", "/responses", map[string]any{"model": "gpt-4o", "input": "hi", "tools": []any{map[string]any{"type": "code_interpreter", "container": map[string]any{"type": "auto"}}}}},
+		{"response", "/responses", map[string]any{"model": "gpt-4.1-nano", "input": "hi", "tools": []any{map[string]any{"type": "code_interpreter", "container": map[string]any{"type": "auto"}}}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -165,6 +165,7 @@ func TestLua(t *testing.T) {
 		script := string(prelude) + "\n" + string(src)
 		names := testNames(t, script)
 		require.NotEmpty(t, names, file)
+		dates := fakeDates(t, script)
 		// The assistants functions run against both of their backends.
 		modes := []string{openai.AssistantsResponses}
 		if strings.HasPrefix(filepath.Base(file), "assistants") {
@@ -174,6 +175,9 @@ func TestLua(t *testing.T) {
 			t.Run(filepath.Base(file)+"/"+mode, func(t *testing.T) {
 				for _, name := range names {
 					t.Run(name, func(t *testing.T) {
+						if day := dates[name]; day != "" {
+							t.Setenv(openaitest.DateEnv, day)
+						}
 						h := newHarnessMode(t, mode, nil)
 						ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 						defer cancel()
@@ -199,6 +203,20 @@ func testNames(t *testing.T, script string) []string {
 	})
 	sort.Strings(names)
 	return names
+}
+
+// fakeDates reads the script's global FAKE_DATES, { TestName = "YYYY-MM-DD" }:
+// the day the fakes of that test run on (a test of a model that OpenAI
+// shuts down runs before its date).
+func fakeDates(t *testing.T, script string) map[string]string {
+	h := newHarness(t, nil)
+	_, err := h.vm.Run(context.Background(), "discover", script)
+	require.NoError(t, err)
+	dates := map[string]string{}
+	if tbl, ok := h.vm.L.G.Global.RawGetString("FAKE_DATES").(*lua.LTable); ok {
+		tbl.ForEach(func(k, v lua.LValue) { dates[k.String()] = v.String() })
+	}
+	return dates
 }
 
 func parseQuery(raw string) (map[string]string, error) {

@@ -111,7 +111,7 @@ func TestToolSets(t *testing.T) {
 // with the flag that offers it, not "unknown tool".
 func TestHiddenTools(t *testing.T) {
 	cs, a, _ := connect(t, false)
-	res, err := cs.CallTool(context.Background(), &mcp.CallToolParams{Name: "openai_chat_completion", Arguments: map[string]any{"model": "gpt-4o"}})
+	res, err := cs.CallTool(context.Background(), &mcp.CallToolParams{Name: "openai_chat_completion", Arguments: map[string]any{"model": "gpt-4.1-nano"}})
 	require.NoError(t, err)
 	assert.True(t, res.IsError)
 	assert.Equal(t, "openai_chat_completion is a write function of OpenAI that this server does not offer: kosmo mcp serve offers it with --allow-write", res.Content[0].(*mcp.TextContent).Text)
@@ -175,7 +175,7 @@ func TestCallTool(t *testing.T) {
 	assert.Len(t, a.Requests(), 1)
 
 	res, err = cs.CallTool(ctx, &mcp.CallToolParams{Name: "openai_chat_completion", Arguments: map[string]any{
-		"account": "work", "model": "gpt-4o-mini", "messages": []any{map[string]any{"role": "user", "content": "Hi"}},
+		"account": "work", "model": "gpt-4.1-nano", "messages": []any{map[string]any{"role": "user", "content": "Hi"}},
 	}})
 	require.NoError(t, err)
 	require.False(t, res.IsError, "%v", res.Content)
@@ -226,6 +226,9 @@ func TestToolErrors(t *testing.T) {
 // TestImagesAndSpeechAsMedia: images and speech come back as MCP image and
 // audio content; the text says where they went instead of holding them.
 func TestImagesAndSpeechAsMedia(t *testing.T) {
+	// OpenAI shuts its speech models down on 2027-01-06: the fakes run on
+	// the day before, when tts-1 still speaks.
+	t.Setenv(openaitest.DateEnv, "2027-01-05")
 	cs, _, _ := connect(t, true)
 	ctx := context.Background()
 	res, err := cs.CallTool(ctx, &mcp.CallToolParams{Name: "openai_text_to_speech", Arguments: map[string]any{

@@ -124,7 +124,7 @@ func TestHTTPConcurrentCalls(t *testing.T) {
 				n := s*perSession + i
 				res, err := cs.CallTool(ctx, &mcp.CallToolParams{Name: "execute_lua", Arguments: map[string]any{"code": fmt.Sprintf(`
 local acct = (%d %% 2 == 0) and "main" or "work"
-local r = app.integrations.openai[acct].openai_chat_completion({ model = "gpt-4o-mini", messages = { { role = "user", content = "n%d" } } })
+local r = app.integrations.openai[acct].openai_chat_completion({ model = "gpt-4.1-nano", messages = { { role = "user", content = "n%d" } } })
 assert(x == nil, "a global of another call")
 x = %d
 return { n = x, reply = r.choices[1].message.content }`, n, n, n)}})

@@ -86,7 +86,7 @@ func executeDescription(opts Options) string {
 	b.WriteString("Runs a Lua 5.1 script in a fresh sandboxed VM and answers with what it printed, its return values as JSON, " +
 		"its error if it failed, every API call it made (function, account, status, attempts, duration) and its duration. " +
 		"A script calls the APIs through app.integrations.<integration>.<function>{...} with one table argument, " +
-		"e.g. local r = app.integrations.openai.openai_chat_completion({ model = \"gpt-4o-mini\", messages = { { role = \"user\", content = \"Hi\" } } }); " +
+		"e.g. local r = app.integrations.openai.openai_chat_completion({ model = \"gpt-5.1\", messages = { { role = \"user\", content = \"Hi\" } } }); " +
 		"return r.choices[1].message.content. Responses come back whole as Lua tables (arrays 1-based). " +
 		"Chain calls, loop, filter and return only what you need. Bad arguments are refused before anything is sent, with the parameter and what was expected; " +
 		"a failed call raises an error table {message, function, account, type, status, code, param, request_id, retryable, attempts} that pcall catches. " +

@@ -44,7 +44,7 @@ func TestExecuteLuaTwoAccounts(t *testing.T) {
 	text, ans, isErr := execute(t, cs, `
 local models = app.integrations.openai.openai_list_models()
 print("models:", #models.data)
-local r = app.integrations.openai.work.openai_chat_completion({ model = "gpt-4o-mini",
+local r = app.integrations.openai.work.openai_chat_completion({ model = "gpt-4.1-nano",
   messages = { { role = "user", content = "Hi" } } })
 return { models = #models.data, reply = r.choices[1].message.content }, "second"`, nil)
 	require.False(t, isErr, text)
@@ -109,7 +109,7 @@ func TestExecuteLuaErrors(t *testing.T) {
 
 func TestExecuteLuaReadOnly(t *testing.T) {
 	cs, a, _ := connect(t, false)
-	text, ans, isErr := execute(t, cs, `return app.integrations.openai.openai_chat_completion({ model = "gpt-4o-mini", messages = { { role = "user", content = "Hi" } } })`, nil)
+	text, ans, isErr := execute(t, cs, `return app.integrations.openai.openai_chat_completion({ model = "gpt-4.1-nano", messages = { { role = "user", content = "Hi" } } })`, nil)
 	assert.True(t, isErr)
 	assert.Equal(t, "policy_error", ans.Error["type"])
 	assert.Contains(t, ans.Error["hint"], "--allow-write")

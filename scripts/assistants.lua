@@ -3,7 +3,7 @@
 local openai = app.integrations.openai
 
 local assistant = openai.openai_create_assistant({
-  model = "gpt-4o",
+  model = "gpt-5.1",
   name = "Math Tutor",
   instructions = "You are a personal math tutor. Answer briefly.",
   tools = { { type = "code_interpreter" } },

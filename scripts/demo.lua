@@ -16,7 +16,7 @@ print(#models.data .. " models, " .. chat_models .. " of them GPT")
 
 print("\n== Chat")
 local chat = openai.openai_chat_completion({
-  model = "gpt-4o-mini",
+  model = "gpt-5.1-mini",
   messages = {
     { role = "system", content = "You are a helpful assistant." },
     { role = "user", content = "Give me one tip for writing Lua." },
@@ -28,7 +28,7 @@ print(string.format("tokens: %d in, %d out", chat.usage.prompt_tokens, chat.usag
 
 print("\n== JSON mode")
 local structured = openai.openai_chat_completion({
-  model = "gpt-4o-mini",
+  model = "gpt-5.1-mini",
   messages = { { role = "user", content = "Reply in JSON: what is kosmo?" } },
   response_format = { type = "json_object" },
 })
@@ -46,12 +46,18 @@ for i, d in ipairs(emb.data) do v[i] = d.embedding end
 print(string.format("similar sentences: %.2f, unrelated: %.2f", dot(v[1], v[2]), dot(v[1], v[3])))
 
 print("\n== Speech and back")
-local speech = openai.openai_text_to_speech({ model = "tts-1", input = "Hello from kosmo.", voice = "alloy", response_format = "wav" })
-local heard = openai.openai_transcribe_audio({ file_content = speech.audio_base64, filename = "hello.wav", model = "whisper-1" })
-print(speech.size_bytes .. " bytes of " .. speech.content_type .. " -> \"" .. heard.text .. "\"")
+-- OpenAI shuts its speech models down on 2027-01-06 (/v1/audio/speech then
+-- serves none): from then on this prints OpenAI's answer instead.
+local spoke, speech = pcall(openai.openai_text_to_speech, { model = "gpt-4o-mini-tts", input = "Hello from kosmo.", voice = "alloy", response_format = "wav" })
+if spoke then
+  local heard = openai.openai_transcribe_audio({ file_content = speech.audio_base64, filename = "hello.wav", model = "whisper-1" })
+  print(speech.size_bytes .. " bytes of " .. speech.content_type .. " -> \"" .. heard.text .. "\"")
+else
+  print("speech refused: " .. speech.message)
+end
 
 print("\n== Errors are tables")
-local ok, err = pcall(openai.openai_text_to_speech, { model = "tts-1", input = "hi", voice = "robot" })
+local ok, err = pcall(openai.openai_chat_completion, { model = "gpt-5.1-mini", messages = { { role = "robot", content = "hi" } } })
 print("validation: " .. err.message)
 ok, err = pcall(openai.openai_get_run, { thread_id = "thread_missing", run_id = "run_missing" })
 print("api: status " .. err.status .. ", type " .. err.type .. ", retryable " .. tostring(err.retryable))

@@ -16,13 +16,19 @@ print(string.format("image: %s, %s, %s", picture.data[1].mime_type, picture.outp
 print("webp header: " .. webp:sub(1, 4) .. "/" .. webp:sub(9, 12))
 
 local text = "Welcome back. Your order has shipped."
-local speech = openai.openai_text_to_speech({
+-- OpenAI shuts its speech models down on 2027-01-06 (/v1/audio/speech then
+-- serves none): from then on the script prints OpenAI's answer and stops.
+local spoke, speech = pcall(openai.openai_text_to_speech, {
   model = "gpt-4o-mini-tts",
   input = text,
   voice = "coral",
   instructions = "Speak in a warm, calm tone.",  -- refused for tts-1 and tts-1-hd
   response_format = "wav",
 })
+if not spoke then
+  print("speech refused: " .. speech.message)
+  return
+end
 print(string.format("speech: %s, %s", speech.format, speech.content_type))
 
 -- gpt-4o-transcribe answers json only; whisper-1 still gives srt, vtt and

@@ -3,7 +3,7 @@ local openai = app.integrations.openai
 
 local function ask(ns, question)
   local r = ns.openai_chat_completion({
-    model = "gpt-4o-mini",
+    model = "gpt-5.1-mini",
     messages = { { role = "user", content = question } },
   })
   return r.choices[1].message.content

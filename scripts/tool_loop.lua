@@ -27,7 +27,7 @@ local messages = {
 }
 
 for turn = 1, 5 do
-  local r = openai.openai_chat_completion({ model = "gpt-4.1-mini", messages = messages, tools = tools })
+  local r = openai.openai_chat_completion({ model = "gpt-5.1-mini", messages = messages, tools = tools })
   local msg = r.choices[1].message
   table.insert(messages, msg)  -- the assistant's message goes back as it came
   if r.choices[1].finish_reason ~= "tool_calls" then

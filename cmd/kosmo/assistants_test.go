@@ -98,7 +98,7 @@ func TestAssistantsOutliveARun(t *testing.T) {
 	assert.NoFileExists(t, db, "a script that keeps nothing creates no store")
 
 	r = runCLI(t, context.Background(), vars, "run", "-e", `
-		return app.integrations.openai.openai_create_assistant({ model = "gpt-4o", name = "Kept", instructions = "Be brief." }).id`)
+		return app.integrations.openai.openai_create_assistant({ model = "gpt-4.1-nano", name = "Kept", instructions = "Be brief." }).id`)
 	require.Equal(t, 0, r.code, r.stderr)
 	var id string
 	require.NoError(t, json.Unmarshal([]byte(strings.TrimSpace(r.stdout)), &id))
@@ -128,7 +128,7 @@ func TestAssistantsOutliveARun(t *testing.T) {
 // name the file; --fake keeps assistants in memory, touching no file.
 func TestAssistantsStoreSettings(t *testing.T) {
 	vars, defaultDB := assistantsServer(t)
-	create := []string{"run", "-e", `return app.integrations.openai.openai_create_assistant({ model = "gpt-4o" }).id`}
+	create := []string{"run", "-e", `return app.integrations.openai.openai_create_assistant({ model = "gpt-4.1-nano" }).id`}
 
 	fromEnv := filepath.Join(t.TempDir(), "env.db")
 	vars["KOSMO_STORE"] = fromEnv
@@ -144,7 +144,7 @@ func TestAssistantsStoreSettings(t *testing.T) {
 	assert.FileExists(t, fromFile)
 
 	r = runCLI(t, context.Background(), vars, "run", "--fake", "-e", `
-		local a = app.integrations.openai.openai_create_assistant({ model = "gpt-4o" })
+		local a = app.integrations.openai.openai_create_assistant({ model = "gpt-4.1-nano" })
 		return #app.integrations.openai.openai_list_assistants().data`)
 	require.Equal(t, 0, r.code, r.stderr)
 	assert.Equal(t, "1\n", r.stdout)
@@ -168,7 +168,7 @@ func TestAssistantsFromParallelProcesses(t *testing.T) {
 			out := runProcess(t, vars, "run", "-e", fmt.Sprintf(`
 				local openai, ids = app.integrations.openai, {}
 				for i = 1, %d do
-					ids[#ids + 1] = openai.openai_create_assistant({ model = "gpt-4o", name = "p%d-" .. i }).id
+					ids[#ids + 1] = openai.openai_create_assistant({ model = "gpt-4.1-nano", name = "p%d-" .. i }).id
 					assert(#openai.openai_list_assistants({ limit = 100 }).data >= i, "sees its own")
 				end
 				return ids`, each, p))

@@ -50,7 +50,7 @@ retries and their waits included (exit code 5).
 --stream (openai_chat_completion) sends stream = true and prints the answer's text on standard
 error as it arrives, then the whole completion on standard output as usual.`,
 		Example: `  kosmo call openai.openai_list_models --fake
-  kosmo call openai.chat_completion -f model=gpt-4o-mini -f 'messages[1].role=user' -f 'messages[1].content=Hello'
+  kosmo call openai.chat_completion -f model=gpt-5.1 -f 'messages[1].role=user' -f 'messages[1].content=Hello'
   kosmo call openai.openai_transcribe_audio -f model=whisper-1 -f filename=a.wav -F file_content=@a.wav:base64
   echo '{"model":"text-embedding-3-small","input":"hi"}' | kosmo call openai.openai_create_embedding
   kosmo call openai.chat_completion --input request.json -F temperature=0.2   # the file's object, temperature replaced

@@ -35,7 +35,7 @@ func TestCallArguments(t *testing.T) {
 		want   map[string]any
 		err    string
 	}{
-		{"strings", []string{"model=gpt-4o", "a.b=c"}, nil, map[string]any{"model": "gpt-4o", "a": map[string]any{"b": "c"}}, ""},
+		{"strings", []string{"model=gpt-4.1-nano", "a.b=c"}, nil, map[string]any{"model": "gpt-4.1-nano", "a": map[string]any{"b": "c"}}, ""},
 		{"string stays a string", []string{"n=3"}, nil, map[string]any{"n": "3"}, ""},
 		{"typed", nil, []string{"n=3", "t=0.5", "b=true", "f=false", "z=null", "s=plain"}, map[string]any{"n": 3.0, "t": 0.5, "b": true, "f": false, "z": nil, "s": "plain"}, ""},
 		{"json", nil, []string{`tools=[{"type":"code_interpreter"}]`, `rf={"type":"json_object"}`}, map[string]any{"tools": []any{map[string]any{"type": "code_interpreter"}}, "rf": map[string]any{"type": "json_object"}}, ""},
@@ -75,7 +75,7 @@ func TestCallCommand(t *testing.T) {
 	assert.Equal(t, "list", list.Object)
 	assert.Equal(t, 1, strings.Count(r.stdout, "\n"), "compact when not a terminal")
 
-	r = runCLI(t, context.Background(), nil, "call", "--fake", "openai.chat_completion", "-f", "model=gpt-4o-mini",
+	r = runCLI(t, context.Background(), nil, "call", "--fake", "openai.chat_completion", "-f", "model=gpt-4.1-nano",
 		"-f", "messages[1].role=user", "-f", "messages[1].content=Hello there")
 	require.Equal(t, 0, r.code, r.stderr)
 	assert.Contains(t, r.stdout, `"content":"This is a fake reply to: Hello there"`)
@@ -154,7 +154,7 @@ func TestCallDryRun(t *testing.T) {
 	assert.Equal(t, true, plan["dry_run"])
 	assert.Equal(t, map[string]any{"items": []any{map[string]any{"type": "message", "role": "user", "content": "Hello"}}}, plan["body"])
 
-	r = runCLI(t, context.Background(), nil, "call", "--fake", "--dry-run", "openai.openai_create_assistant", "-f", "model=gpt-4o", "-f", "name=Helper")
+	r = runCLI(t, context.Background(), nil, "call", "--fake", "--dry-run", "openai.openai_create_assistant", "-f", "model=gpt-4.1-nano", "-f", "name=Helper")
 	require.Equal(t, 0, r.code, r.stderr)
 	require.NoError(t, json.Unmarshal([]byte(r.stdout), &plan))
 	assert.Equal(t, []any{}, plan["requests"], "an assistant is kept by kosmo")
@@ -338,7 +338,7 @@ func TestRunLimitsAndGrants(t *testing.T) {
 
 func TestCallMergesInputAndFlags(t *testing.T) {
 	input := filepath.Join(t.TempDir(), "request.json")
-	require.NoError(t, os.WriteFile(input, []byte(`{"model":"gpt-4o","temperature":1,"messages":[{"role":"user","content":"from the file"}]}`), 0o600))
+	require.NoError(t, os.WriteFile(input, []byte(`{"model":"gpt-4.1-nano","temperature":1,"messages":[{"role":"user","content":"from the file"}]}`), 0o600))
 	tests := []struct {
 		name     string
 		stdin    string
@@ -355,7 +355,7 @@ func TestCallMergesInputAndFlags(t *testing.T) {
 			map[string]any{"model": "m", "messages": []any{map[string]any{"role": "user", "content": "a"}, map[string]any{"role": "user", "content": "changed"}, map[string]any{"role": "user", "content": "added"}}}, ""},
 		{"typed flags too", `{"model":"m","n":1}`, false, callOptions{typed: []string{"n=2"}}, map[string]any{"model": "m", "n": 2.0}, ""},
 		{"--input and flags", "", false, callOptions{input: input, typed: []string{"temperature=0.2"}},
-			map[string]any{"model": "gpt-4o", "temperature": 0.2, "messages": []any{map[string]any{"role": "user", "content": "from the file"}}}, ""},
+			map[string]any{"model": "gpt-4.1-nano", "temperature": 0.2, "messages": []any{map[string]any{"role": "user", "content": "from the file"}}}, ""},
 		{"--input - and flags", `{"model":"m"}`, false, callOptions{input: "-", fields: []string{"input=b"}}, map[string]any{"model": "m", "input": "b"}, ""},
 		{"empty standard input and flags", "", false, callOptions{fields: []string{"model=x"}}, map[string]any{"model": "x"}, ""},
 		{"a terminal is not read", `{"model":"m"}`, true, callOptions{fields: []string{"input=b"}}, map[string]any{"input": "b"}, ""},
@@ -393,7 +393,7 @@ func TestCallHintsAtTheRightFlag(t *testing.T) {
 	dir := t.TempDir()
 	wav := filepath.Join(dir, "a.wav")
 	require.NoError(t, os.WriteFile(wav, []byte("RIFF\x24\x00\x00\x00WAVEfmt \x10\x00\x00\x00\x01\x00\x01\x00\x40\x1f\x00\x00\x80\x3e\x00\x00\x02\x00\x10\x00data\x00\x00\x00\x00"), 0o600))
-	chat := []string{"openai.chat_completion", "-f", "model=gpt-4o", "-f", "messages[1].role=user", "-f", "messages[1].content=hi"}
+	chat := []string{"openai.chat_completion", "-f", "model=gpt-4.1-nano", "-f", "messages[1].role=user", "-f", "messages[1].content=hi"}
 	transcribe := []string{"openai.transcribe_audio", "-f", "model=whisper-1", "-f", "filename=a.wav"}
 	tests := []struct {
 		name   string

@@ -21,6 +21,7 @@ func (a *app) newFakeCmd() *cobra.Command {
 		legacy  bool
 		logFile string
 		quiet   bool
+		date    string
 	)
 	cmd := &cobra.Command{
 		Use:   "fake",
@@ -40,13 +41,18 @@ nothing for 10 s, or is not complete after 2 minutes, is answered with 408 and
 its connection closed.`,
 		Example: `  kosmo fake --addr 127.0.0.1:8080
   OPENAI_BASE_URL=http://127.0.0.1:8080/v1 OPENAI_API_KEY=` + openaitest.DefaultAPIKey + ` kosmo run agent.lua
-  kosmo fake --log fake-requests.log`,
+  kosmo fake --log fake-requests.log
+  kosmo fake --date 2027-01-15   # answer as OpenAI will on that day: gpt-4o and tts-1 shut down`,
 		Args: argsUsage(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if quiet && logFile != "" {
 				return usagef("--quiet and --log cannot be used together: --quiet logs no request, --log writes them to a file")
 			}
-			opts := fakeBounds()
+			dated, err := a.fakeDate(date)
+			if err != nil {
+				return err
+			}
+			opts := append(fakeBounds(), dated...)
 			if legacy {
 				opts = append(opts, openaitest.WithLegacyAssistants())
 			}
@@ -72,6 +78,7 @@ its connection closed.`,
 	cmd.Flags().BoolVar(&legacy, "legacy-assistants", false, "also serve the Assistants v2 endpoints that OpenAI has retired (for accounts with assistants: native)")
 	cmd.Flags().StringVar(&logFile, "log", "", "append the request log to `FILE` instead of standard error")
 	cmd.Flags().BoolVar(&quiet, "quiet", false, "log no request")
+	cmd.Flags().StringVar(&date, "date", "", "answer as on `YYYY-MM-DD` (default today, or "+openaitest.DateEnv+"): models shut down by then are refused")
 	return cmd
 }
 
@@ -110,4 +117,20 @@ func (a *app) serveFake(ctx context.Context, addr string, opts ...openaitest.Opt
 		}
 		return nil
 	}
+}
+
+// fakeDate is the option that sets the fake's day: flag (--date) when
+// given, else the environment's openaitest.DateEnv, else none (today).
+func (a *app) fakeDate(flag string) ([]openaitest.Option, error) {
+	day, from := flag, "--date"
+	if day == "" {
+		day, from = a.env.getenv(openaitest.DateEnv), openaitest.DateEnv
+	}
+	if day == "" {
+		return nil, nil
+	}
+	if _, err := openaitest.DateClock(day); err != nil {
+		return nil, usagef("%s: %v", from, err)
+	}
+	return []openaitest.Option{openaitest.WithDate(day)}, nil
 }

@@ -117,7 +117,7 @@ func TestFakeRequestLog(t *testing.T) {
 	}{
 		{"GET", "/models?after=query-canary", openaitest.DefaultAPIKey, "", 200},
 		{"POST", "/chat/completions", openaitest.DefaultAPIKey,
-			`{"model":"gpt-4o","messages":[{"role":"user","content":"` + bodyCanary + `"}]}`, 200},
+			`{"model":"gpt-4.1-nano","messages":[{"role":"user","content":"` + bodyCanary + `"}]}`, 200},
 		{"POST", "/chat/completions", openaitest.DefaultAPIKey,
 			`{"model":"gpt-nope","messages":[{"role":"user","content":"` + bodyCanary + `"}]}`, 404},
 		{"POST", "/embeddings", wrongKey, `{"model":"text-embedding-3-small","input":"` + bodyCanary + `"}`, 401},

@@ -40,7 +40,7 @@ type policyFlags struct {
 
 func (p *policyFlags) register(cmd *cobra.Command) {
 	f := cmd.Flags()
-	f.BoolVar(&p.fake, "fake", false, "use the built-in fake OpenAI server (offline, no key needed)")
+	f.BoolVar(&p.fake, "fake", false, "use the built-in fake OpenAI server (offline, no key needed; "+openaitest.DateEnv+"=YYYY-MM-DD sets its day)")
 	f.BoolVar(&p.readOnly, "read-only", false, "refuse every write operation before it is sent")
 	f.BoolVar(&p.dryRun, "dry-run", false, "validate write operations and return what would be sent, without sending")
 	f.BoolVarP(&p.quiet, "quiet", "q", false, "no progress spinner on standard error")
@@ -238,7 +238,11 @@ func (a *app) newHostClient(ctx context.Context, p *policyFlags, captureOutput b
 	// file, opened on first use.
 	var st store.Store
 	if p.fake {
-		opts := fakeBounds()
+		dated, err := a.fakeDate("")
+		if err != nil {
+			return nil, nil, err
+		}
+		opts := append(fakeBounds(), dated...)
 		if anyNativeAssistants(cfg) {
 			opts = append(opts, openaitest.WithLegacyAssistants())
 		}

@@ -73,7 +73,7 @@ func (d *today) must(fn string, raw map[string]any) (map[string]any, integration
 // endpoint, the exact headers (no OpenAI-Beta) and the exact JSON bodies.
 func TestTodaysAssistantsRequests(t *testing.T) {
 	d := newToday(t, integration.Policy{})
-	asst, info := d.must("openai_create_assistant", map[string]any{"model": "gpt-4o", "instructions": "Be brief.",
+	asst, info := d.must("openai_create_assistant", map[string]any{"model": "gpt-4.1-nano", "instructions": "Be brief.",
 		"tools": []any{map[string]any{"type": "code_interpreter"}}})
 	assert.Empty(t, d.srv.Requests(), "an assistant is kept by kosmo")
 	assert.Equal(t, []integration.RequestInfo{}, info.Requests, "the call log says no request was made")
@@ -91,7 +91,7 @@ func TestTodaysAssistantsRequests(t *testing.T) {
 		{"POST", "/v1/conversations", "", `{"items":[{"content":"Hi","role":"user","type":"message"}]}`},
 		{"POST", "/v1/conversations/" + id + "/items", "", `{"items":[{"content":"More","role":"user","type":"message"}]}`},
 		{"POST", "/v1/responses", "", fmt.Sprintf(`{"background":true,"conversation":%q,"instructions":"Be brief.","metadata":{"assistant_id":%q},`+
-			`"model":"gpt-4o","store":true,"tools":[{"container":{"type":"auto"},"type":"code_interpreter"}]}`, id, asst["id"])},
+			`"model":"gpt-4.1-nano","store":true,"tools":[{"container":{"type":"auto"},"type":"code_interpreter"}]}`, id, asst["id"])},
 		{"GET", "/v1/responses/" + fmt.Sprint(run["id"]), "", ""},
 		{"GET", "/v1/conversations/" + id + "/items", "limit=5&order=desc", ""},
 	}
@@ -124,7 +124,7 @@ func TestTodaysAssistantsRequests(t *testing.T) {
 // be stored, and sends and stores nothing.
 func TestTodaysAssistantsDryRun(t *testing.T) {
 	d := newToday(t, integration.Policy{DryRun: true})
-	plan, info := d.must("openai_create_assistant", map[string]any{"model": "gpt-4o", "name": "Dry"})
+	plan, info := d.must("openai_create_assistant", map[string]any{"model": "gpt-4.1-nano", "name": "Dry"})
 	assert.True(t, info.DryRun)
 	assert.Equal(t, true, plan["dry_run"])
 	assert.Equal(t, []any{}, plan["requests"])
@@ -157,7 +157,7 @@ func TestTodaysAssistantsDryRun(t *testing.T) {
 // create_assistant comes back from the store in list_assistants.
 func TestTodaysAssistantsKeepTheirFields(t *testing.T) {
 	d := newToday(t, integration.Policy{})
-	made, _ := d.must("openai_create_assistant", map[string]any{"model": "gpt-4o", "name": "N", "description": "D",
+	made, _ := d.must("openai_create_assistant", map[string]any{"model": "gpt-4.1-nano", "name": "N", "description": "D",
 		"instructions": "I", "tools": []any{map[string]any{"type": "function", "function": map[string]any{"name": "f"}}}})
 	list, _ := d.must("openai_list_assistants", map[string]any{})
 	require.Len(t, list["data"], 1)

@@ -145,8 +145,11 @@ func chatBody(ctx context.Context, x *in.Exchange, args in.Args) in.Args {
 
 // runChat sends a chat completion, its body shaped for the model.
 func runChat(ctx context.Context, x *in.Exchange, args in.Args) (*in.Result, error) {
+	model, _ := args["model"].(string)
 	if args["stream"] == true && !x.DryRun() {
-		return runChatStream(ctx, x, chatBody(ctx, x, args))
+		res, err := runChatStream(ctx, x, chatBody(ctx, x, args))
+		return res, withShutdown(err, model)
 	}
-	return x.Standard(ctx, chatBody(ctx, x, args))
+	res, err := x.Standard(ctx, chatBody(ctx, x, args))
+	return res, withShutdown(err, model)
 }

@@ -139,7 +139,7 @@ func seedArgs(model string) map[string]any {
 
 func TestReasoningModels(t *testing.T) {
 	t.Run("the seed's script on gpt-4o is sent as written", func(t *testing.T) {
-		res, body, notes, err := chatCall(t, nil, seedArgs("gpt-4o"))
+		res, body, notes, err := chatCall(t, nil, seedArgs("gpt-4.1-nano"))
 		require.NoError(t, err)
 		assert.NotNil(t, res)
 		assert.Equal(t, 100.0, body["max_tokens"])
@@ -180,7 +180,7 @@ func TestReasoningModels(t *testing.T) {
 		assert.Contains(t, notes[0], "dropped 'temperature'")
 	})
 	t.Run("an account whose models all reason", func(t *testing.T) {
-		args := seedArgs("gpt-4o")
+		args := seedArgs("gpt-4.1-nano")
 		delete(args, "temperature")
 		_, body, _, err := chatCall(t, map[string]string{openai.SettingReasoningModels: "all"}, args)
 		require.NoError(t, err)

@@ -97,6 +97,7 @@ func functions() []*in.Function {
 			},
 			Build:  buildEmbedding,
 			Decode: decodeEmbedding,
+			Run:    runEmbedding,
 		},
 		{
 			Name:        "openai_create_image",

@@ -5,7 +5,6 @@ import (
 	_ "embed"
 	"encoding/base64"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"sort"
@@ -15,6 +14,7 @@ import (
 
 	in "github.com/kosmo-run/kosmo/integration"
 	"github.com/kosmo-run/kosmo/integration/openai/mediamodels"
+	"github.com/kosmo-run/kosmo/integration/openai/retired"
 )
 
 // The request schemas of images, speech, transcriptions and files, taken
@@ -113,18 +113,6 @@ func modelProblems(fn string, problems []mediamodels.Problem) error {
 	return &in.ValidationError{Function: fn, Problems: out}
 }
 
-// withRemoval adds the tables' removal date to the API's model_not_found
-// answer for model.
-func withRemoval(err error, model string) error {
-	var apiErr *in.APIError
-	if errors.As(err, &apiErr) && apiErr.Code == "model_not_found" {
-		if note := mediamodels.RemovalNote(model, time.Now()); note != "" {
-			apiErr.Message += " (" + note + ")"
-		}
-	}
-	return err
-}
-
 // runImage sends an image generation checked against the image table; a
 // call without model generates with mediamodels.DefaultImage.
 func runImage(ctx context.Context, x *in.Exchange, args in.Args) (*in.Result, error) {
@@ -149,7 +137,7 @@ func runImage(ctx context.Context, x *in.Exchange, args in.Args) (*in.Result, er
 		}
 	}
 	res, err := x.Standard(ctx, args)
-	return res, withRemoval(err, model)
+	return res, withShutdown(err, model)
 }
 
 // runTranscription sends a transcription checked against the
@@ -164,7 +152,7 @@ func runTranscription(ctx context.Context, x *in.Exchange, args in.Args) (*in.Re
 		}
 	}
 	res, err := x.Standard(ctx, args)
-	return res, withRemoval(err, model)
+	return res, withShutdown(err, model)
 }
 
 // runSpeech sends speech checked against the speech table.
@@ -178,7 +166,7 @@ func runSpeech(ctx context.Context, x *in.Exchange, args in.Args) (*in.Result, e
 		}
 	}
 	res, err := x.Standard(ctx, args)
-	return res, withRemoval(err, model)
+	return res, withShutdown(err, model)
 }
 
 // decodeImage returns the answer with each image's mime_type: the type of
@@ -284,7 +272,7 @@ func mediaDoc() string {
 		"(account setting `" + SettingMediaModels + "`: `table`, the default, or `none`); a model they do not name is sent as written. " +
 		"A call naming a model OpenAI removed gets OpenAI's own answer (404 `model_not_found`) with the date added from the tables, " +
 		"e.g. \"The model `dall-e-3` does not exist or you do not have access to it. (" +
-		mediamodels.RemovalNote("dall-e-3", time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)) + ")\".\n\n")
+		retired.Note("dall-e-3", time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)) + ")\".\n\n")
 	b.WriteString("**Images** (`openai_create_image`). With no `model`, kosmo sends `" + mediamodels.DefaultImage + "`: the API's own default, `" +
 		mediamodels.APIDefaultImage + "`, was removed on " + mediamodels.Shutdown(mediamodels.APIDefaultImage) + " (the call log notes it). " +
 		"GPT image models always answer `b64_json`; DALL·E answered `url` unless asked for `b64_json`. Every image of the result carries " +

@@ -18,10 +18,10 @@ function TestAssistantsWorkflow()
   each_form(function(ns, server)
     local before = count(server)
     local asst = ns.openai_create_assistant({
-      model = "gpt-4o", name = "Helper", description = "Helps", instructions = "Be brief.",
+      model = "gpt-4.1-nano", name = "Helper", description = "Helps", instructions = "Be brief.",
       tools = { { type = "code_interpreter" } },
     })
-    contains(asst.id, "asst_"); eq(asst.object, "assistant"); eq(asst.name, "Helper"); eq(asst.model, "gpt-4o")
+    contains(asst.id, "asst_"); eq(asst.object, "assistant"); eq(asst.name, "Helper"); eq(asst.model, "gpt-4.1-nano")
     eq(asst.description, "Helps"); eq(asst.instructions, "Be brief."); eq(asst.tools[1].type, "code_interpreter")
     eq(type(asst.created_at), "number")
     if native then
@@ -68,14 +68,14 @@ function TestAssistantsWorkflow()
 
     local run = ns.openai_create_run({ thread_id = thread.id, assistant_id = asst.id, instructions = "Shorter." })
     eq(run.object, "thread.run"); eq(run.status, "queued"); eq(run.thread_id, thread.id); eq(run.assistant_id, asst.id)
-    eq(run.model, "gpt-4o"); eq(run.instructions, "Shorter."); eq(run.tools[1].type, "code_interpreter")
+    eq(run.model, "gpt-4.1-nano"); eq(run.instructions, "Shorter."); eq(run.tools[1].type, "code_interpreter")
     req = last(server)
     auth_ok(req, server); beta_ok(req)
     if native then
       eq(req.path, "/v1/threads/" .. thread.id .. "/runs"); eq(req.json.assistant_id, asst.id); eq(req.json.instructions, "Shorter.")
     else
       contains(run.id, "resp_")
-      eq(req.path, "/v1/responses"); eq(req.json.model, "gpt-4o"); eq(req.json.instructions, "Shorter.")
+      eq(req.path, "/v1/responses"); eq(req.json.model, "gpt-4.1-nano"); eq(req.json.instructions, "Shorter.")
       eq(req.json.conversation, thread.id); eq(req.json.background, true); eq(req.json.store, true)
       eq(req.json.metadata.assistant_id, asst.id)
       eq(req.json.tools[1].type, "code_interpreter"); eq(req.json.tools[1].container.type, "auto")
@@ -137,7 +137,7 @@ end
 function TestAssistantsListNewestFirst()
   local ns = app.integrations.openai
   local ids = {}
-  for i = 1, 3 do ids[i] = ns.openai_create_assistant({ model = "gpt-4o", name = "A" .. i }).id end
+  for i = 1, 3 do ids[i] = ns.openai_create_assistant({ model = "gpt-4.1-nano", name = "A" .. i }).id end
   local page = ns.openai_list_assistants({ limit = 2 })
   eq(#page.data, 2); eq(page.has_more, true)
   eq(page.data[1].id, ids[3]); eq(page.data[2].id, ids[2])
@@ -148,7 +148,7 @@ end
 
 function TestAssistantsBelongToTheirAccount()
   local openai = app.integrations.openai
-  local mine = openai.work.openai_create_assistant({ model = "gpt-4o", name = "Work only" })
+  local mine = openai.work.openai_create_assistant({ model = "gpt-4.1-nano", name = "Work only" })
   for _, a in ipairs(openai.personal.openai_list_assistants().data) do
     ok(a.id ~= mine.id, "an assistant of work is not listed through personal")
   end
@@ -164,7 +164,7 @@ end
 
 function TestGetRunChecksTheThread()
   local openai = app.integrations.openai
-  local asst = openai.openai_create_assistant({ model = "gpt-4o" })
+  local asst = openai.openai_create_assistant({ model = "gpt-4.1-nano" })
   local one = openai.openai_create_thread({ messages = { { role = "user", content = "One" } } })
   local two = openai.openai_create_thread({})
   local run = openai.openai_create_run({ thread_id = one.id, assistant_id = asst.id })
@@ -216,7 +216,7 @@ function TestWhatCannotBeCarriedIsRefused()
   if native then return end
   local openai = app.integrations.openai
   local before = count("a")
-  local err = fails(openai.openai_create_assistant, { model = "gpt-4o", tools = { { type = "file_search" } } },
+  local err = fails(openai.openai_create_assistant, { model = "gpt-4.1-nano", tools = { { type = "file_search" } } },
     "tools[1]", "vector_store_ids", "assistants: native")
   eq(err.param, "tools[1]")
   eq(#openai.openai_list_assistants().data, 0, "nothing stored")
@@ -226,7 +226,7 @@ function TestWhatCannotBeCarriedIsRefused()
     { type = "image_url", image_url = { url = "https://example.com/a.png" } } } } } }, "messages[1].content")
   eq(count("a"), before, "nothing sent")
 
-  local asst = openai.openai_create_assistant({ model = "gpt-4o", tools = {
+  local asst = openai.openai_create_assistant({ model = "gpt-4.1-nano", tools = {
     { type = "file_search", vector_store_ids = { "vs_1" }, file_search = { max_num_results = 5 } },
     { type = "function", ["function"] = { name = "get_weather", description = "Weather", parameters = { type = "object", properties = {} } } },
   } })

@@ -4,7 +4,7 @@
 function TestChatCompletion()
   each_form(function(ns, server)
     local r = ns.openai_chat_completion({
-      model = "gpt-4o",
+      model = "gpt-4.1-nano",
       messages = {
         { role = "system", content = "You are terse." },
         { role = "user", content = "Say hello" },
@@ -12,7 +12,7 @@ function TestChatCompletion()
       temperature = 0.5, max_tokens = 50, top_p = 1, frequency_penalty = 0, presence_penalty = 0.5,
     })
     eq(r.object, "chat.completion", "object")
-    eq(r.model, "gpt-4o", "model")
+    eq(r.model, "gpt-4.1-nano", "model")
     eq(r.choices[1].message.role, "assistant", "role")
     contains(r.choices[1].message.content, "Say hello", "reply")
     eq(r.usage.total_tokens, r.usage.prompt_tokens + r.usage.completion_tokens, "usage adds up")
@@ -21,7 +21,7 @@ function TestChatCompletion()
     eq(req.method, "POST"); eq(req.path, "/v1/chat/completions")
     auth_ok(req, server)
     eq(req.headers["content-type"], "application/json")
-    eq(req.json.model, "gpt-4o"); eq(#req.json.messages, 2); eq(req.json.messages[2].content, "Say hello")
+    eq(req.json.model, "gpt-4.1-nano"); eq(#req.json.messages, 2); eq(req.json.messages[2].content, "Say hello")
     eq(req.json.max_tokens, 50); eq(req.json.temperature, 0.5); eq(req.json.presence_penalty, 0.5)
     eq(req.headers["openai-beta"], nil, "no beta header on chat")
   end)
@@ -29,7 +29,7 @@ end
 
 function TestChatCompletionJSONFormat()
   local r = app.integrations.openai.openai_chat_completion({
-    model = "gpt-4o-mini",
+    model = "gpt-4.1-nano",
     messages = { { role = "user", content = "List three colours as JSON" } },
     response_format = { type = "json_object" },
   })
@@ -68,6 +68,12 @@ function TestCreateImage()
     eq(req.json.n, 2); eq(req.json.size, "256x256"); eq(req.json.prompt, "a red square")
   end)
 end
+
+-- OpenAI shuts tts-1, tts-1-hd and gpt-4o-mini-tts down on 2027-01-06:
+-- the tests that speak run their fakes on the day before.
+FAKE_DATES = FAKE_DATES or {}
+FAKE_DATES.TestTextToSpeechAndTranscription = "2027-01-05"
+FAKE_DATES.TestTranscriptionTextFormats = "2027-01-05"
 
 function TestTextToSpeechAndTranscription()
   each_form(function(ns, server)
@@ -136,7 +142,7 @@ function TestListModels()
     eq(r.object, "list")
     local seen = {}
     for _, m in ipairs(r.data) do seen[m.id] = true end
-    ok(seen["gpt-4o"] and seen["text-embedding-3-small"] and seen["dall-e-3"] and seen["whisper-1"] and seen["tts-1"], "realistic list")
+    ok(seen["gpt-4.1-nano"] and seen["text-embedding-3-small"] and seen["dall-e-3"] and seen["whisper-1"] and seen["tts-1"], "realistic list")
     local req = last(server)
     eq(req.method, "GET"); eq(req.path, "/v1/models"); auth_ok(req, server)
     ns.openai_list_models({})

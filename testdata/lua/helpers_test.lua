@@ -179,10 +179,10 @@ end
 -- pattern sends the assistant's message (with "annotations": []) back.
 function TestAnswersEmptyArraysGoBackAsArrays()
   local oa = app.integrations.openai
-  local first = oa.openai_chat_completion({ model = "gpt-4o", messages = { { role = "user", content = "hi" } } })
+  local first = oa.openai_chat_completion({ model = "gpt-4.1-nano", messages = { { role = "user", content = "hi" } } })
   local reply = first.choices[1].message
   eq(type(reply.annotations), "table"); eq(#reply.annotations, 0)
-  oa.openai_chat_completion({ model = "gpt-4o", messages = { { role = "user", content = "hi" }, reply, { role = "user", content = "more" } } })
+  oa.openai_chat_completion({ model = "gpt-4.1-nano", messages = { { role = "user", content = "hi" }, reply, { role = "user", content = "more" } } })
   contains(last("a").body, '"annotations":[]', "sent back as an array")
   local files = oa.openai_list_files()
   eq(#files.data, 0)

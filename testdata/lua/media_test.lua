@@ -62,7 +62,7 @@ function TestSeedDallE3ExampleFailsWithTheRemovalDate()
   eq(okay, false)
   eq(err.status, 404); eq(err.code, "model_not_found")
   contains(err.message, "The model `dall-e-3` does not exist or you do not have access to it.")
-  contains(err.message, "dall-e-3 was removed from OpenAI's API on 2026-05-12")
+  contains(err.message, "dall-e-3 was shut down on 2026-05-12")
   eq(last("a").json.model, "dall-e-3", "sent as written: OpenAI answers")
 end
 
@@ -71,6 +71,14 @@ function TestImageWithoutModelGeneratesWithGPTImage2()
   eq(r.data[1].mime_type, "image/png")
   eq(last("a").json.model, "gpt-image-2")
 end
+
+-- OpenAI shuts tts-1, tts-1-hd and gpt-4o-mini-tts down on 2027-01-06:
+-- the tests that speak (to make audio, or about speech) run their fakes on
+-- the day before.
+FAKE_DATES = FAKE_DATES or {}
+FAKE_DATES.TestTranscriptionFormatsByModel = "2027-01-05"
+FAKE_DATES.TestTranscriptionSpecParameters = "2027-01-05"
+FAKE_DATES.TestSpeechInstructionsByModel = "2027-01-05"
 
 function TestTranscriptionFormatsByModel()
   local speech = oa.openai_text_to_speech({ model = "tts-1", input = "Plain words", voice = "echo", response_format = "wav" })

@@ -2,7 +2,7 @@
 -- was expected, and nothing is sent.
 
 local oa = app.integrations.openai
-local chat = { model = "gpt-4o", messages = { { role = "user", content = "hi" } } }
+local chat = { model = "gpt-4.1-nano", messages = { { role = "user", content = "hi" } } }
 
 local function with(extra)
   local t = { model = chat.model, messages = chat.messages }
@@ -15,7 +15,7 @@ local function nothing_sent()
 end
 
 function TestMissingRequired()
-  local err = fails(oa.openai_chat_completion, { model = "gpt-4o" }, "openai_chat_completion", "parameter 'messages'", "required array is missing")
+  local err = fails(oa.openai_chat_completion, { model = "gpt-4.1-nano" }, "openai_chat_completion", "parameter 'messages'", "required array is missing")
   eq(err.type, "validation_error"); eq(err.param, "messages"); eq(err["function"], "openai_chat_completion")
   eq(err.status, nil, "validation errors have no status")
   fails(oa.openai_get_run, { thread_id = "t" }, "parameter 'run_id'", "required string is missing")
@@ -75,7 +75,7 @@ function TestNonTableArguments()
   fails(oa.openai_chat_completion, "hello", "openai_chat_completion", "table argument expected, got string")
   fails(oa.openai_chat_completion, nil, "table argument expected, got no value", "model, messages")
   fails(function() return oa.openai_list_models({}, {}) end, nil, "takes one table argument, got 2 arguments")
-  fails(oa.openai_chat_completion, { "gpt-4o" }, "table of named parameters expected")
+  fails(oa.openai_chat_completion, { "gpt-4.1-nano" }, "table of named parameters expected")
   nothing_sent()
 end
 
@@ -110,7 +110,7 @@ function TestTablesThatCannotBecomeJSON()
   fails(oa.openai_chat_completion, with({ response_format = { type = "json_object", f = print } }), "parameter 'response_format.f'", "function cannot become JSON")
   fails(oa.openai_chat_completion, with({ temperature = 0 / 0 }), "parameter 'temperature'", "cannot become JSON")
   fails(oa.openai_chat_completion, with({ response_format = { type = "text", [true] = 1 } }), "parameter 'response_format'", "key of type boolean")
-  fails(oa.openai_create_assistant, { model = "gpt-4o", tools = { { type = "function", ["function"] = { name = "f", parameters = { x = 1 / 0 } } } } }, "tools[1].function.parameters.x")
+  fails(oa.openai_create_assistant, { model = "gpt-4.1-nano", tools = { { type = "function", ["function"] = { name = "f", parameters = { x = 1 / 0 } } } } }, "tools[1].function.parameters.x")
   nothing_sent()
 end
 

@@ -14,7 +14,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 )
 
 // Image is one row of the image-generation table.
@@ -282,29 +281,19 @@ func Shutdown(model string) string {
 	return ""
 }
 
-// Gone reports whether a model is removed from OpenAI's API at now by the
-// tables.
-func Gone(model string, now time.Time) bool {
-	d := Shutdown(model)
-	if d == "" {
-		return false
+// LastShutdown is the latest shutdown date of the tables.
+func LastShutdown() string {
+	last := ""
+	for _, r := range Images {
+		last = max(last, r.Shutdown)
 	}
-	t, err := time.Parse(time.DateOnly, d)
-	return err == nil && !now.UTC().Before(t)
-}
-
-// RemovalNote is what kosmo adds to the API's model_not_found answer for a
-// model of the tables: "dall-e-3 was removed from OpenAI's API on
-// 2026-05-12", or "" for a model with no date.
-func RemovalNote(model string, now time.Time) string {
-	d := Shutdown(model)
-	switch {
-	case d == "":
-		return ""
-	case Gone(model, now):
-		return fmt.Sprintf("%s was removed from OpenAI's API on %s", model, d)
+	for _, r := range Transcriptions {
+		last = max(last, r.Shutdown)
 	}
-	return fmt.Sprintf("%s is scheduled to be removed from OpenAI's API on %s", model, d)
+	for _, r := range Speeches {
+		last = max(last, r.Shutdown)
+	}
+	return last
 }
 
 // Join quotes nothing and joins values as prose: "a, b or c".

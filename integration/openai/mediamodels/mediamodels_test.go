@@ -2,7 +2,6 @@ package mediamodels
 
 import (
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 )
@@ -47,18 +46,8 @@ func TestImageRules(t *testing.T) {
 	assert.False(t, ok, "a model no row names has no rules")
 }
 
-func TestRemovalDates(t *testing.T) {
-	day := func(s string) time.Time { d, _ := time.Parse(time.DateOnly, s); return d }
-	assert.True(t, Gone("dall-e-3", day("2026-05-12")))
-	assert.False(t, Gone("dall-e-3", day("2026-05-11")))
-	assert.False(t, Gone("gpt-image-1.5", day("2026-11-30")))
-	assert.True(t, Gone("gpt-image-1.5", day("2026-12-01")))
-	assert.True(t, Gone("tts-1-hd", day("2027-01-06")))
-	assert.False(t, Gone("whisper-1", day("2030-01-01")), "no date announced")
-	assert.False(t, Gone("gpt-image-2", day("2030-01-01")))
-	assert.Equal(t, "dall-e-2 was removed from OpenAI's API on 2026-05-12", RemovalNote("dall-e-2", day("2026-11-29")))
-	assert.Equal(t, "tts-1 is scheduled to be removed from OpenAI's API on 2027-01-06", RemovalNote("tts-1", day("2026-11-29")))
-	assert.Empty(t, RemovalNote("gpt-4o", day("2026-11-29")))
+func TestLastShutdown(t *testing.T) {
+	assert.Equal(t, "2027-01-06", LastShutdown(), "tts-1, tts-1-hd and gpt-4o-mini-tts")
 }
 
 func TestTranscriptionAndSpeechRules(t *testing.T) {

@@ -64,7 +64,7 @@ func TestBetaHeaderRequired(t *testing.T) {
 func TestAssistantObject(t *testing.T) {
 	s := newTestServer(t, WithLegacyAssistants())
 	a := createAssistant(t, s, map[string]any{
-		"model": "gpt-4o", "name": "Helper", "instructions": "Be nice.",
+		"model": "gpt-4.1-nano", "name": "Helper", "instructions": "Be nice.",
 		"tools":    []any{map[string]any{"type": "code_interpreter"}, map[string]any{"type": "function", "function": map[string]any{"name": "lookup"}}},
 		"metadata": map[string]any{"team": "kosmo"},
 	})
@@ -78,7 +78,7 @@ func TestAssistantObject(t *testing.T) {
 	assert.Equal(t, map[string]any{"team": "kosmo"}, a["metadata"])
 	assert.Equal(t, "auto", a["response_format"])
 
-	bare := createAssistant(t, s, map[string]any{"model": "gpt-4o-mini"})
+	bare := createAssistant(t, s, map[string]any{"model": "gpt-4.1-nano"})
 	assert.Nil(t, bare["name"])
 	assert.Nil(t, bare["instructions"])
 	assert.Equal(t, []any{}, bare["tools"])
@@ -86,11 +86,11 @@ func TestAssistantObject(t *testing.T) {
 
 	for _, tt := range []struct{ body, param string }{
 		{`{}`, "model"},
-		{`{"model":"gpt-4o","tools":[{"type":"browser"}]}`, "tools[0].type"},
-		{`{"model":"gpt-4o","tools":[{"type":"function","function":{}}]}`, "tools[0].function.name"},
-		{`{"model":"gpt-4o","name":"` + strings.Repeat("n", 257) + `"}`, "name"},
-		{`{"model":"gpt-4o","temperature":3}`, "temperature"},
-		{`{"model":"gpt-4o","colour":"red"}`, "colour"},
+		{`{"model":"gpt-4.1-nano","tools":[{"type":"browser"}]}`, "tools[0].type"},
+		{`{"model":"gpt-4.1-nano","tools":[{"type":"function","function":{}}]}`, "tools[0].function.name"},
+		{`{"model":"gpt-4.1-nano","name":"` + strings.Repeat("n", 257) + `"}`, "name"},
+		{`{"model":"gpt-4.1-nano","temperature":3}`, "temperature"},
+		{`{"model":"gpt-4.1-nano","colour":"red"}`, "colour"},
 	} {
 		r := postJSON(t, s, "/v1/assistants", tt.body, betaHeaders())
 		require.Equal(t, http.StatusBadRequest, r.status, tt.body)
@@ -100,7 +100,7 @@ func TestAssistantObject(t *testing.T) {
 
 func TestThreadsMessagesRuns(t *testing.T) {
 	s := newTestServer(t, WithLegacyAssistants())
-	asst := createAssistant(t, s, map[string]any{"model": "gpt-4o", "instructions": "Default instructions."})
+	asst := createAssistant(t, s, map[string]any{"model": "gpt-4.1-nano", "instructions": "Default instructions."})
 	th := createThread(t, s, map[string]any{"messages": []any{
 		map[string]any{"role": "user", "content": "Hello from the thread"},
 	}, "metadata": map[string]any{"k": "v"}})
@@ -133,7 +133,7 @@ func TestThreadsMessagesRuns(t *testing.T) {
 	assert.Equal(t, "thread.run", run["object"])
 	assert.Equal(t, "queued", run["status"])
 	assert.Equal(t, "Override.", run["instructions"])
-	assert.Equal(t, "gpt-4o", run["model"])
+	assert.Equal(t, "gpt-4.1-nano", run["model"])
 	assert.Nil(t, run["usage"])
 	assert.Nil(t, run["started_at"])
 	runPath := base + "/runs/" + run["id"].(string)
@@ -193,7 +193,7 @@ func TestThreadsMessagesRuns(t *testing.T) {
 
 func TestRunWithJSONFormatAndLimit(t *testing.T) {
 	s := newTestServer(t, WithLegacyAssistants())
-	asst := createAssistant(t, s, map[string]any{"model": "gpt-4o", "response_format": map[string]any{"type": "json_object"}})
+	asst := createAssistant(t, s, map[string]any{"model": "gpt-4.1-nano", "response_format": map[string]any{"type": "json_object"}})
 	th := createThread(t, s, map[string]any{"messages": []any{map[string]any{"role": "user", "content": "json please"}}})
 	base := "/v1/threads/" + th["id"].(string)
 	run := ok(t, postJSON(t, s, base+"/runs", map[string]any{"assistant_id": asst["id"]}, betaHeaders()))
@@ -202,12 +202,12 @@ func TestRunWithJSONFormatAndLimit(t *testing.T) {
 	}
 	list := ok(t, call(t, s, http.MethodGet, base+"/messages?limit=1", nil, betaHeaders()))
 	text := obj(t, obj(t, arr(t, obj(t, arr(t, list["data"])[0])["content"])[0])["text"])["value"].(string)
-	assert.JSONEq(t, `{"reply":"This is a fake reply to: json please","model":"gpt-4o"}`, text)
+	assert.JSONEq(t, `{"reply":"This is a fake reply to: json please","model":"gpt-4.1-nano"}`, text)
 }
 
 func TestAssistantsNotFound(t *testing.T) {
 	s := newTestServer(t, WithLegacyAssistants())
-	asst := createAssistant(t, s, map[string]any{"model": "gpt-4o"})
+	asst := createAssistant(t, s, map[string]any{"model": "gpt-4.1-nano"})
 	th := createThread(t, s, map[string]any{})
 	tid := th["id"].(string)
 	tests := []struct {
@@ -239,7 +239,7 @@ func TestPagination(t *testing.T) {
 	s := newTestServer(t, WithLegacyAssistants())
 	var ids []string // oldest first
 	for i := range 5 {
-		a := createAssistant(t, s, map[string]any{"model": "gpt-4o", "name": fmt.Sprint("a", i)})
+		a := createAssistant(t, s, map[string]any{"model": "gpt-4.1-nano", "name": fmt.Sprint("a", i)})
 		ids = append(ids, a["id"].(string))
 	}
 	rev := []string{ids[4], ids[3], ids[2], ids[1], ids[0]}
@@ -300,7 +300,7 @@ func TestPagination(t *testing.T) {
 func TestAssistantsOffByDefault(t *testing.T) {
 	s := newTestServer(t)
 	for _, tt := range []struct{ method, path, body string }{
-		{http.MethodPost, "/v1/assistants", `{"model":"gpt-4o"}`},
+		{http.MethodPost, "/v1/assistants", `{"model":"gpt-4.1-nano"}`},
 		{http.MethodGet, "/v1/assistants", ``},
 		{http.MethodPost, "/v1/threads", `{}`},
 		{http.MethodPost, "/v1/threads/thread_x/messages", `{"role":"user","content":"x"}`},
@@ -324,6 +324,6 @@ func TestAssistantsOffByDefault(t *testing.T) {
 	}
 	// The option brings them back.
 	legacy := newTestServer(t, WithLegacyAssistants())
-	createAssistant(t, legacy, map[string]any{"model": "gpt-4o"})
+	createAssistant(t, legacy, map[string]any{"model": "gpt-4.1-nano"})
 	ok(t, call(t, legacy, http.MethodGet, "/v1/assistants", nil, betaHeaders()))
 }

@@ -49,10 +49,7 @@ func (h *Handler) speech(w http.ResponseWriter, r *http.Request) error {
 	if c.failed() {
 		return c.Err()
 	}
-	if h.gone(model) {
-		return modelNotFound(model)
-	}
-	if _, err := modelFor(speechEndpoint, model); err != nil {
+	if _, err := h.modelFor(speechEndpoint, model); err != nil {
 		return err
 	}
 	if err := speechRules(model, o); err != nil {
@@ -190,7 +187,7 @@ type transcription struct {
 }
 
 func (h *Handler) transcriptions(w http.ResponseWriter, r *http.Request) error {
-	t, err := parseTranscription(r, h.gone)
+	t, err := parseTranscription(r, h.modelFor)
 	if err != nil {
 		return err
 	}
@@ -241,7 +238,7 @@ func (h *Handler) transcriptions(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func parseTranscription(r *http.Request, gone func(model string) bool) (*transcription, error) {
+func parseTranscription(r *http.Request, modelFor func(endpoint, string) (*modelInfo, error)) (*transcription, error) {
 	form, err := readMultipart(r)
 	if err != nil {
 		return nil, err
@@ -283,9 +280,6 @@ func parseTranscription(r *http.Request, gone func(model string) bool) (*transcr
 	}
 	if c.failed() {
 		return nil, c.Err()
-	}
-	if gone(t.model) {
-		return nil, modelNotFound(t.model)
 	}
 	m, err := modelFor(transcriptionsEndpoint, t.model)
 	if err != nil {

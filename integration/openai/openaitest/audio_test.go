@@ -21,7 +21,7 @@ func speak(t *testing.T, s *Server, req map[string]any) response {
 }
 
 func TestSpeechFormats(t *testing.T) {
-	s := newTestServer(t)
+	s := newSpeechServer(t)
 	text := "Hello there. This is kosmo speaking!"
 	tests := []struct {
 		format, contentType string
@@ -60,7 +60,7 @@ func TestSpeechFormats(t *testing.T) {
 }
 
 func TestSpeechWAV(t *testing.T) {
-	s := newTestServer(t)
+	s := newSpeechServer(t)
 	text := "The quick brown fox — naïve café, 日本語."
 	for _, speed := range []float64{0.5, 1, 2.5} {
 		t.Run(fmt.Sprint(speed), func(t *testing.T) {
@@ -112,7 +112,7 @@ func transcribe(t *testing.T, s *Server, filename string, audio []byte, fields .
 }
 
 func TestSpeechTranscriptionRoundTrip(t *testing.T) {
-	s := newTestServer(t)
+	s := newSpeechServer(t)
 	texts := []string{
 		"Hello, world.",
 		"Ünïcödé ✓ and emoji 🎉 survive; so do \"quotes\" and\nnew lines.",
@@ -138,7 +138,7 @@ func TestSpeechTranscriptionRoundTrip(t *testing.T) {
 }
 
 func TestTranscriptionFormats(t *testing.T) {
-	s := newTestServer(t)
+	s := newSpeechServer(t)
 	text := "First sentence here. Second one follows! Third?"
 	audio := speak(t, s, map[string]any{"model": "tts-1", "voice": "echo", "input": text, "response_format": "wav"}).body
 	seconds := speechSeconds(text, 1)
@@ -257,7 +257,7 @@ func TestTranscriptionErrors(t *testing.T) {
 // and the words and segments asked for by timestamp_granularities[], which
 // clients send as one form part per element.
 func TestTranscriptionGranularities(t *testing.T) {
-	s := newTestServer(t)
+	s := newSpeechServer(t)
 	text := "First sentence here. Second one follows! Third?"
 	audio := speak(t, s, map[string]any{"model": "tts-1", "voice": "echo", "input": text, "response_format": "wav"}).body
 	tests := []struct {

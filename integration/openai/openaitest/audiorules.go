@@ -24,17 +24,3 @@ func transcriptionFormats(model string, fallback []string) []string {
 	}
 	return fallback
 }
-
-// WithRemovedMediaModels serves the image, transcription and speech models
-// that OpenAI has removed (dall-e-2, dall-e-3, gpt-image-1, …; the dates
-// are mediamodels') as the API served them before, for tests of code
-// written against them. Without it a removed model answers as the real
-// API answers it today: 404 model_not_found.
-func WithRemovedMediaModels() Option {
-	return func(c *config) { c.oldMedia = true }
-}
-
-// gone reports whether the fake answers model as removed.
-func (h *Handler) gone(model string) bool {
-	return !h.cfg.oldMedia && mediamodels.Gone(model, h.cfg.now())
-}

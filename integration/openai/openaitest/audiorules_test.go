@@ -11,7 +11,7 @@ import (
 // TestSpeechInstructionsByModel: instructions are taken by gpt-4o-mini-tts
 // and refused on tts-1 and tts-1-hd, as the API does.
 func TestSpeechInstructionsByModel(t *testing.T) {
-	s := newTestServer(t)
+	s := newSpeechServer(t)
 	for _, tt := range []struct {
 		model  string
 		status int

@@ -48,7 +48,7 @@ func (h *Handler) chatCompletions(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	if _, err := modelFor(chatEndpoint, req.model); err != nil {
+	if _, err := h.modelFor(chatEndpoint, req.model); err != nil {
 		return err
 	}
 	resp := buildChatCompletion(req, h.cfg.now().Unix())

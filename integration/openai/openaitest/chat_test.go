@@ -17,7 +17,7 @@ func userMsg(content any) map[string]any { return map[string]any{"role": "user",
 func TestChatCompletionShape(t *testing.T) {
 	s := newTestServer(t)
 	r := postJSON(t, s, "/v1/chat/completions", map[string]any{
-		"model": "gpt-4o-mini",
+		"model": "gpt-4.1-nano",
 		"messages": []any{
 			map[string]any{"role": "system", "content": "Be brief."},
 			userMsg("What is the capital of France?"),
@@ -28,7 +28,7 @@ func TestChatCompletionShape(t *testing.T) {
 	requireKeys(t, m, "id", "object", "created", "model", "choices", "usage", "system_fingerprint", "service_tier")
 	assert.True(t, strings.HasPrefix(m["id"].(string), "chatcmpl-"))
 	assert.Equal(t, "chat.completion", m["object"])
-	assert.Equal(t, "gpt-4o-mini", m["model"])
+	assert.Equal(t, "gpt-4.1-nano", m["model"])
 	assert.Equal(t, "default", m["service_tier"])
 
 	choices := arr(t, m["choices"])
@@ -80,7 +80,7 @@ func TestChatCompletionBehaviour(t *testing.T) {
 	}{
 		{
 			name: "array content uses the text parts",
-			req: map[string]any{"model": "gpt-4o", "messages": []any{userMsg([]any{
+			req: map[string]any{"model": "gpt-4.1-nano", "messages": []any{userMsg([]any{
 				map[string]any{"type": "text", "text": "Describe"},
 				map[string]any{"type": "image_url", "image_url": map[string]any{"url": "https://example.com/a.png"}},
 				map[string]any{"type": "text", "text": "this picture."},
@@ -91,7 +91,7 @@ func TestChatCompletionBehaviour(t *testing.T) {
 		},
 		{
 			name: "last user message wins",
-			req: map[string]any{"model": "gpt-4o", "messages": []any{
+			req: map[string]any{"model": "gpt-4.1-nano", "messages": []any{
 				userMsg("first"), map[string]any{"role": "assistant", "content": "ok"}, userMsg("second"),
 				map[string]any{"role": "assistant", "content": nil, "tool_calls": []any{}},
 			}},
@@ -101,7 +101,7 @@ func TestChatCompletionBehaviour(t *testing.T) {
 		},
 		{
 			name: "max_tokens cuts and says length",
-			req:  map[string]any{"model": "gpt-4o", "max_tokens": 3, "messages": []any{userMsg("tell me a long story")}},
+			req:  map[string]any{"model": "gpt-4.1-nano", "max_tokens": 3, "messages": []any{userMsg("tell me a long story")}},
 			check: func(t *testing.T, m map[string]any) {
 				assert.Equal(t, "This is a", content(t, m, 0))
 				assert.Equal(t, "length", choice(t, m, 0)["finish_reason"])
@@ -110,7 +110,7 @@ func TestChatCompletionBehaviour(t *testing.T) {
 		},
 		{
 			name: "max_completion_tokens too",
-			req:  map[string]any{"model": "o3-mini", "max_completion_tokens": 5, "messages": []any{userMsg("hi")}},
+			req:  map[string]any{"model": "gpt-5.1-mini", "max_completion_tokens": 5, "messages": []any{userMsg("hi")}},
 			check: func(t *testing.T, m map[string]any) {
 				assert.Equal(t, "This is a fake reply", content(t, m, 0))
 				assert.Equal(t, "length", choice(t, m, 0)["finish_reason"])
@@ -118,14 +118,14 @@ func TestChatCompletionBehaviour(t *testing.T) {
 		},
 		{
 			name: "max_tokens larger than the reply",
-			req:  map[string]any{"model": "gpt-4o", "max_tokens": 100, "messages": []any{userMsg("hi")}},
+			req:  map[string]any{"model": "gpt-4.1-nano", "max_tokens": 100, "messages": []any{userMsg("hi")}},
 			check: func(t *testing.T, m map[string]any) {
 				assert.Equal(t, "stop", choice(t, m, 0)["finish_reason"])
 			},
 		},
 		{
 			name: "n choices",
-			req:  map[string]any{"model": "gpt-4o", "n": 3, "messages": []any{userMsg("hi")}},
+			req:  map[string]any{"model": "gpt-4.1-nano", "n": 3, "messages": []any{userMsg("hi")}},
 			check: func(t *testing.T, m map[string]any) {
 				choices := arr(t, m["choices"])
 				require.Len(t, choices, 3)
@@ -138,18 +138,18 @@ func TestChatCompletionBehaviour(t *testing.T) {
 		},
 		{
 			name: "json_object",
-			req: map[string]any{"model": "gpt-4o", "response_format": map[string]any{"type": "json_object"},
+			req: map[string]any{"model": "gpt-4.1-nano", "response_format": map[string]any{"type": "json_object"},
 				"messages": []any{userMsg("Answer in JSON: hi")}},
 			check: func(t *testing.T, m map[string]any) {
 				var v map[string]any
 				require.NoError(t, json.Unmarshal([]byte(content(t, m, 0)), &v))
 				assert.Equal(t, "This is a fake reply to: Answer in JSON: hi", v["reply"])
-				assert.Equal(t, "gpt-4o", v["model"])
+				assert.Equal(t, "gpt-4.1-nano", v["model"])
 			},
 		},
 		{
 			name: "json_schema follows the schema",
-			req: map[string]any{"model": "gpt-4o", "messages": []any{userMsg("weather?")},
+			req: map[string]any{"model": "gpt-4.1-nano", "messages": []any{userMsg("weather?")},
 				"response_format": map[string]any{"type": "json_schema", "json_schema": map[string]any{
 					"name": "weather", "strict": true, "schema": map[string]any{
 						"type": "object", "required": []any{"city", "temp", "tags", "unit"},
@@ -172,7 +172,7 @@ func TestChatCompletionBehaviour(t *testing.T) {
 		},
 		{
 			name: "stop sequence",
-			req:  map[string]any{"model": "gpt-4o", "stop": "fake", "messages": []any{userMsg("hi")}},
+			req:  map[string]any{"model": "gpt-4.1-nano", "stop": "fake", "messages": []any{userMsg("hi")}},
 			check: func(t *testing.T, m map[string]any) {
 				assert.Equal(t, "This is a ", content(t, m, 0))
 				assert.Equal(t, "stop", choice(t, m, 0)["finish_reason"])
@@ -180,7 +180,7 @@ func TestChatCompletionBehaviour(t *testing.T) {
 		},
 		{
 			name: "forced tool call",
-			req: map[string]any{"model": "gpt-4o", "messages": []any{userMsg("weather in Paris")},
+			req: map[string]any{"model": "gpt-4.1-nano", "messages": []any{userMsg("weather in Paris")},
 				"tools": []any{map[string]any{"type": "function", "function": map[string]any{
 					"name": "get_weather", "parameters": map[string]any{"type": "object",
 						"properties": map[string]any{"city": map[string]any{"type": "string"}}}}}},
@@ -201,7 +201,7 @@ func TestChatCompletionBehaviour(t *testing.T) {
 		},
 		{
 			name: "tools with auto answer in text",
-			req: map[string]any{"model": "gpt-4o", "messages": []any{userMsg("hi")}, "tool_choice": "auto",
+			req: map[string]any{"model": "gpt-4.1-nano", "messages": []any{userMsg("hi")}, "tool_choice": "auto",
 				"tools": []any{map[string]any{"type": "function", "function": map[string]any{"name": "f"}}}},
 			check: func(t *testing.T, m map[string]any) {
 				assert.Equal(t, "This is a fake reply to: hi", content(t, m, 0))
@@ -209,7 +209,7 @@ func TestChatCompletionBehaviour(t *testing.T) {
 		},
 		{
 			name: "logprobs",
-			req:  map[string]any{"model": "gpt-4o", "logprobs": true, "top_logprobs": 2, "messages": []any{userMsg("hi")}},
+			req:  map[string]any{"model": "gpt-4.1-nano", "logprobs": true, "top_logprobs": 2, "messages": []any{userMsg("hi")}},
 			check: func(t *testing.T, m map[string]any) {
 				lp := obj(t, choice(t, m, 0)["logprobs"])
 				var joined strings.Builder
@@ -222,14 +222,14 @@ func TestChatCompletionBehaviour(t *testing.T) {
 		},
 		{
 			name: "service tier",
-			req:  map[string]any{"model": "gpt-4o", "service_tier": "flex", "messages": []any{userMsg("hi")}},
+			req:  map[string]any{"model": "gpt-4.1-nano", "service_tier": "flex", "messages": []any{userMsg("hi")}},
 			check: func(t *testing.T, m map[string]any) {
 				assert.Equal(t, "flex", m["service_tier"])
 			},
 		},
 		{
 			name: "no user message",
-			req:  map[string]any{"model": "gpt-4o", "messages": []any{map[string]any{"role": "developer", "content": "rules"}}},
+			req:  map[string]any{"model": "gpt-4.1-nano", "messages": []any{map[string]any{"role": "developer", "content": "rules"}}},
 			check: func(t *testing.T, m map[string]any) {
 				assert.Equal(t, "This is a fake reply to: rules", content(t, m, 0))
 			},
@@ -259,7 +259,7 @@ func content(t *testing.T, m map[string]any, i int) string {
 
 func TestChatDeterministic(t *testing.T) {
 	s := newTestServer(t)
-	req := map[string]any{"model": "gpt-4o", "messages": []any{userMsg("same")}}
+	req := map[string]any{"model": "gpt-4.1-nano", "messages": []any{userMsg("same")}}
 	a := ok(t, postJSON(t, s, "/v1/chat/completions", req, authHeaders()))
 	b := ok(t, postJSON(t, s, "/v1/chat/completions", req, authHeaders()))
 	assert.Equal(t, content(t, a, 0), content(t, b, 0))
@@ -271,7 +271,7 @@ func TestChatDeterministic(t *testing.T) {
 func TestChatStreaming(t *testing.T) {
 	s := newTestServer(t)
 	r := postJSON(t, s, "/v1/chat/completions", map[string]any{
-		"model": "gpt-4o", "stream": true, "stream_options": map[string]any{"include_usage": true},
+		"model": "gpt-4.1-nano", "stream": true, "stream_options": map[string]any{"include_usage": true},
 		"messages": []any{userMsg("Stream, please.")},
 	}, authHeaders())
 	require.Equal(t, http.StatusOK, r.status)
@@ -321,7 +321,7 @@ func TestChatStreaming(t *testing.T) {
 func TestChatOutputCap(t *testing.T) {
 	s := newTestServer(t)
 	long := strings.Repeat("word ", maxOutputTokens+10)
-	m := ok(t, postJSON(t, s, "/v1/chat/completions", map[string]any{"model": "gpt-4o", "messages": []any{userMsg(long)}}, authHeaders()))
+	m := ok(t, postJSON(t, s, "/v1/chat/completions", map[string]any{"model": "gpt-4.1-nano", "messages": []any{userMsg(long)}}, authHeaders()))
 	assert.Equal(t, "length", choice(t, m, 0)["finish_reason"])
 	assert.Equal(t, int64(maxOutputTokens), num(t, obj(t, m["usage"])["completion_tokens"]))
 }

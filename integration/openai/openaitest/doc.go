@@ -72,6 +72,13 @@
 // Responses API answers both with 400 model_not_found, worded by case. The
 // request is validated before the model is looked up.
 //
+// A model past its shutdown date (the dates of the chat and media tables,
+// read through package retired) is refused at every endpoint as a name the
+// API does not know, by the fake's clock: [WithDate] or [WithClock] set its
+// day (by default today, or the day of the environment variable
+// KOSMO_FAKE_DATE, see [DateEnv]); [WithRetiredModels] serves those models
+// as before. GET /v1/models gives each model's shutdown_date.
+//
 // OpenAI sunset the Assistants API on 2026-08-26: by default /v1/assistants
 // and /v1/threads/... answer 404 "Invalid URL", as the real API does now.
 // [WithLegacyAssistants] serves them as OpenAI did: assistants, threads,

@@ -56,7 +56,7 @@ func (h *Handler) embeddings(w http.ResponseWriter, r *http.Request) error {
 	if c.failed() {
 		return c.Err()
 	}
-	m, err := modelFor(embeddingsEndpoint, model)
+	m, err := h.modelFor(embeddingsEndpoint, model)
 	if err != nil {
 		return err
 	}

@@ -16,7 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-var chatBody = `{"model":"gpt-4o","messages":[{"role":"user","content":"hi"}]}`
+var chatBody = `{"model":"gpt-4.1-nano","messages":[{"role":"user","content":"hi"}]}`
 
 func TestFaultStatusAndTimes(t *testing.T) {
 	s := newTestServer(t)
@@ -155,7 +155,7 @@ func TestFaultIgnoredWithNegativeTimes(t *testing.T) {
 // once; with -race it checks the locking.
 func TestConcurrentUse(t *testing.T) {
 	s := newTestServer(t, WithLegacyAssistants())
-	asst := createAssistant(t, s, map[string]any{"model": "gpt-4o"})
+	asst := createAssistant(t, s, map[string]any{"model": "gpt-4.1-nano"})
 	t.Run("group", func(t *testing.T) {
 		for i := range 8 {
 			t.Run(fmt.Sprint(i), func(t *testing.T) {
@@ -169,7 +169,7 @@ func TestConcurrentUse(t *testing.T) {
 				ok(t, call(t, s, http.MethodGet, base+"/messages", nil, betaHeaders()))
 				ok(t, call(t, s, http.MethodGet, "/v1/assistants", nil, betaHeaders()))
 				conv := ok(t, postJSON(t, s, "/v1/conversations", `{"items":[{"role":"user","content":"hi"}]}`, authHeaders()))
-				resp := ok(t, postJSON(t, s, "/v1/responses", map[string]any{"model": "gpt-4o", "conversation": conv["id"], "background": true}, authHeaders()))
+				resp := ok(t, postJSON(t, s, "/v1/responses", map[string]any{"model": "gpt-4.1-nano", "conversation": conv["id"], "background": true}, authHeaders()))
 				for range 2 {
 					ok(t, call(t, s, http.MethodGet, "/v1/responses/"+resp["id"].(string), nil, authHeaders()))
 				}
@@ -202,12 +202,12 @@ func TestNoPanicOnHostileInput(t *testing.T) {
 		`{"model":"m","messages":[{"role":"user","content":"x"}],"n":-9223372036854775809}`,
 		`{"model":"m","messages":[{"role":"user","content":"x"}],"max_tokens":99999999999999999999999}`,
 		"{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"\xff\xfe\"}]}",
-		`{"model":"gpt-4o","input":[null,{"role":"user","content":[null]}]}`,
-		`{"model":"gpt-4o","input":[{"type":"function_call_output","call_id":"c","output":[{"type":"input_image"}]}]}`,
-		`{"model":"gpt-4o","input":"x","tools":[{"type":"function","name":"f","parameters":[1]}],"tool_choice":{"type":"allowed_tools","mode":"required","tools":[null]}}`,
-		`{"model":"gpt-4o","input":"json","text":{"format":{"type":"json_schema","name":"x","schema":{"$ref":"#/a/b/c","type":"object","properties":{"a":{"$ref":"#"}}}}}}`,
+		`{"model":"gpt-4.1-nano","input":[null,{"role":"user","content":[null]}]}`,
+		`{"model":"gpt-4.1-nano","input":[{"type":"function_call_output","call_id":"c","output":[{"type":"input_image"}]}]}`,
+		`{"model":"gpt-4.1-nano","input":"x","tools":[{"type":"function","name":"f","parameters":[1]}],"tool_choice":{"type":"allowed_tools","mode":"required","tools":[null]}}`,
+		`{"model":"gpt-4.1-nano","input":"json","text":{"format":{"type":"json_schema","name":"x","schema":{"$ref":"#/a/b/c","type":"object","properties":{"a":{"$ref":"#"}}}}}}`,
 		`{"items":[{"type":"message","role":"assistant","content":[{"type":"output_text"}]}],"metadata":[]}`,
-		`{"model":"gpt-4o","conversation":{"id":7},"max_output_tokens":99999999999999999999999}`,
+		`{"model":"gpt-4.1-nano","conversation":{"id":7},"max_output_tokens":99999999999999999999999}`,
 	}
 	paths := []string{"/v1/chat/completions", "/v1/embeddings", "/v1/images/generations", "/v1/audio/speech",
 		"/v1/assistants", "/v1/threads", "/v1/threads/x/messages", "/v1/threads/x/runs",
@@ -229,12 +229,12 @@ func TestNoPanicOnHostileInput(t *testing.T) {
 
 func TestFaultSelectsByModel(t *testing.T) {
 	s := newTestServer(t)
-	s.InjectFault(Fault{Model: "gpt-4o-mini", Status: http.StatusInternalServerError})
+	s.InjectFault(Fault{Model: "gpt-5.1", Status: http.StatusInternalServerError})
 	s.InjectFault(Fault{Model: "whisper-1", Status: http.StatusBadGateway})
 
 	ok(t, postJSON(t, s, "/v1/chat/completions", chatBody, authHeaders()))
-	mini := strings.Replace(chatBody, "gpt-4o", "gpt-4o-mini", 1)
-	assert.Equal(t, http.StatusInternalServerError, postJSON(t, s, "/v1/chat/completions", mini, authHeaders()).status)
+	other := strings.Replace(chatBody, "gpt-4.1-nano", "gpt-5.1", 1)
+	assert.Equal(t, http.StatusInternalServerError, postJSON(t, s, "/v1/chat/completions", other, authHeaders()).status)
 	ok(t, call(t, s, http.MethodGet, "/v1/models", nil, authHeaders()))
 
 	// The model of a multipart form counts too.

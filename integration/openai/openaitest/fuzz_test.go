@@ -23,11 +23,11 @@ func FuzzEmbeddedText(f *testing.F) {
 // FuzzJSONRequests feeds arbitrary bodies to the JSON request parsers.
 func FuzzJSONRequests(f *testing.F) {
 	for _, s := range []string{
-		`{"model":"gpt-4o","messages":[{"role":"user","content":"hi"}],"n":2,"max_tokens":3}`,
+		`{"model":"gpt-4.1-nano","messages":[{"role":"user","content":"hi"}],"n":2,"max_tokens":3}`,
 		`{"model":"m","messages":[{"role":"user","content":[{"type":"text","text":"x"}]}],"response_format":{"type":"json_schema","json_schema":{"name":"n","schema":{"type":"object","properties":{"a":{"$ref":"#/$defs/a"}},"$defs":{"a":{"type":"array","items":{"type":"integer"}}}}}}}`,
 		`{"model":"m","messages":[{"role":"tool","content":"x","tool_call_id":"c"}],"tools":[{"type":"function","function":{"name":"f"}}],"tool_choice":"required"}`,
 		`{"input":["a",[1,2]],"model":"text-embedding-3-small","dimensions":3}`,
-		`{"model":"gpt-4o","input":[{"role":"user","content":[{"type":"input_text","text":"hi"},{"type":"input_image","image_url":"https://x/y.png"}]},{"type":"function_call","call_id":"c","name":"f","arguments":"{}"},{"type":"function_call_output","call_id":"c","output":"ok"}],"tools":[{"type":"function","name":"f","parameters":{"type":"object"}}],"tool_choice":"required","text":{"format":{"type":"json_schema","name":"n","schema":{"type":"object"}}}}`,
+		`{"model":"gpt-4.1-nano","input":[{"role":"user","content":[{"type":"input_text","text":"hi"},{"type":"input_image","image_url":"https://x/y.png"}]},{"type":"function_call","call_id":"c","name":"f","arguments":"{}"},{"type":"function_call_output","call_id":"c","output":"ok"}],"tools":[{"type":"function","name":"f","parameters":{"type":"object"}}],"tool_choice":"required","text":{"format":{"type":"json_schema","name":"n","schema":{"type":"object"}}}}`,
 	} {
 		f.Add([]byte(s))
 	}
@@ -47,8 +47,8 @@ func FuzzJSONRequests(f *testing.F) {
 		if raws, ok := o.arr("items", 0, 0); ok {
 			parseInputItems(c, "items", raws)
 		}
-		if req, err := parseResponseRequest(body); err == nil {
-			h := NewHandler()
+		h := NewHandler()
+		if req, err := parseResponseRequest(body, h.modelFor); err == nil {
 			h.mu.Lock()
 			req.convID, req.previousID, req.promptID = "", "", ""
 			if sr, err := h.startResponse(req); err == nil && sr.obj.Status == "queued" {

@@ -182,6 +182,10 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, limitedBody io.R
 		return
 	}
 	r.Body = io.NopCloser(bytes.NewReader(body))
+	if h.cfg.clockErr != nil {
+		writeError(w, &apiError{status: http.StatusInternalServerError, typ: "server_error", message: "The fake's clock is not set: " + h.cfg.clockErr.Error()})
+		return
+	}
 
 	f, ok := h.faults.take(r, body)
 	if !ok {

@@ -170,3 +170,15 @@ func num(t *testing.T, v any) int64 {
 	require.NoError(t, err)
 	return i
 }
+
+// speechDay is a day the speech models are still served: OpenAI shuts
+// tts-1, tts-1-hd and gpt-4o-mini-tts down on 2027-01-06, after which
+// /v1/audio/speech serves no model. The tests of speech, and of
+// transcriptions whose audio speech makes, run on it.
+const speechDay = "2027-01-05"
+
+// newSpeechServer is newTestServer on speechDay.
+func newSpeechServer(t *testing.T, opts ...Option) *Server {
+	t.Helper()
+	return newTestServer(t, append([]Option{WithDate(speechDay)}, opts...)...)
+}

@@ -89,10 +89,7 @@ func (h *Handler) imageGenerations(w http.ResponseWriter, r *http.Request) error
 	if c.failed() {
 		return c.Err()
 	}
-	if h.gone(modelName) {
-		return modelNotFound(modelName)
-	}
-	entry, err := modelFor(imagesEndpoint, modelName)
+	entry, err := h.modelFor(imagesEndpoint, modelName)
 	if err != nil {
 		return err
 	}

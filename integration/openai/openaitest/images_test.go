@@ -12,7 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/kosmo-run/kosmo/integration/openai/mediamodels"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/image/webp"
@@ -32,6 +31,8 @@ func decodeAny(t *testing.T, data []byte) (image.Image, string) {
 func TestImageGenerations(t *testing.T) {
 	before := newTestServer(t, WithClock(func() time.Time { return beforeRemoval }))
 	today := newTestServer(t)
+	// gpt-image-1.5 shuts down on 2026-12-01: its own case runs the day before.
+	lastDay := newTestServer(t, WithDate("2026-11-30"))
 	tests := []struct {
 		name          string
 		s             *Server
@@ -49,13 +50,10 @@ func TestImageGenerations(t *testing.T) {
 		{"gpt-image-2 largest", today, map[string]any{"prompt": "x", "model": "gpt-image-2", "size": "3840x2160"}, 1, 3840, 2160, false, false, "png"},
 		{"gpt-image-2 tall", today, map[string]any{"prompt": "x", "model": "gpt-image-2", "size": "1024x3072", "output_format": "jpeg"}, 1, 1024, 3072, false, false, "jpeg"},
 		{"gpt-image-2 webp", today, map[string]any{"prompt": "x", "model": "gpt-image-2", "size": "1536x1024", "quality": "high", "output_format": "webp"}, 1, 1536, 1024, false, false, "webp"},
-		{"gpt-image-1.5 until its removal", today, map[string]any{"prompt": "x", "model": "gpt-image-1.5", "size": "1024x1024"}, 1, 1024, 1024, false, false, "png"},
+		{"gpt-image-1.5 until its removal", lastDay, map[string]any{"prompt": "x", "model": "gpt-image-1.5", "size": "1024x1024"}, 1, 1024, 1024, false, false, "png"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if tt.req["model"] == "gpt-image-1.5" && mediamodels.Gone("gpt-image-1.5", time.Now()) {
-				t.Skip("gpt-image-1.5 is removed today")
-			}
 			s := tt.s
 			r := postJSON(t, s, "/v1/images/generations", tt.req, authHeaders())
 			m := ok(t, r)
@@ -161,8 +159,8 @@ func TestImageRemovedModels(t *testing.T) {
 			assert.Equal(t, "The model `"+name+"` does not exist or you do not have access to it.", e["message"])
 		})
 	}
-	t.Run("served WithRemovedMediaModels", func(t *testing.T) {
-		old := newTestServer(t, WithRemovedMediaModels())
+	t.Run("served WithRetiredModels", func(t *testing.T) {
+		old := newTestServer(t, WithRetiredModels())
 		ok(t, postJSON(t, old, "/v1/images/generations", map[string]any{"prompt": "x", "model": "dall-e-3", "quality": "hd"}, authHeaders()))
 		ok(t, postJSON(t, old, "/v1/images/generations", map[string]any{"prompt": "x", "size": "256x256"}, authHeaders()))
 	})

@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"github.com/kosmo-run/kosmo/integration/openai/chatmodels"
+	"github.com/kosmo-run/kosmo/integration/openai/retired"
 )
 
 type modelObject struct {
@@ -12,8 +13,8 @@ type modelObject struct {
 	Object  string `json:"object"`
 	Created int64  `json:"created"`
 	OwnedBy string `json:"owned_by"`
-	// ShutdownDate is the day the model shuts down (chatmodels.Shutdowns),
-	// null when none is announced.
+	// ShutdownDate is the day the model shuts down (retired.Date: the chat
+	// and media tables), null when none is announced.
 	ShutdownDate *string `json:"shutdown_date"`
 }
 
@@ -207,7 +208,20 @@ const (
 //     supported with the Responses API." for a model of another kind, and
 //     "The requested model, 'x' was not found." for the models it does not
 //     find at all (responsesUnknown).
-func modelFor(e endpoint, name string) (*modelInfo, error) {
+//
+// A model OpenAI has shut down by the handler's clock (retired.Gone; the
+// dates are chatmodels' and mediamodels') is refused as the API refuses a
+// name it does not know, at every endpoint: a 404 model_not_found ("The
+// model `x` does not exist or you do not have access to it."), and from the
+// Responses API its 400 "The requested model 'x' does not exist.", unless
+// [WithRetiredModels] serves it.
+func (h *Handler) modelFor(e endpoint, name string) (*modelInfo, error) {
+	if h.gone(name) {
+		if e == responsesEndpoint {
+			return nil, invalidRequest("model", "model_not_found", "The requested model '%s' does not exist.", name)
+		}
+		return nil, modelNotFound(name)
+	}
 	m, known := lookupModel(name)
 	switch e {
 	case chatEndpoint:
@@ -268,7 +282,7 @@ func models() []modelObject {
 // object is the model as GET /v1/models shows it.
 func (m *modelInfo) object() modelObject {
 	o := modelObject{ID: m.id, Object: "model", Created: m.created, OwnedBy: m.owner}
-	if d, ok := chatmodels.ShutdownDate(m.id); ok {
+	if d, ok := retired.Date(m.id); ok {
 		o.ShutdownDate = &d
 	}
 	return o

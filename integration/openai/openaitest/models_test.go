@@ -6,7 +6,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/kosmo-run/kosmo/integration/openai/mediamodels"
+	"github.com/kosmo-run/kosmo/integration/openai/chatmodels"
+	"github.com/kosmo-run/kosmo/integration/openai/retired"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -42,8 +43,14 @@ var endpointNames = map[endpoint]string{
 // TestModelRefusals checks, per endpoint, the answer to a model name that
 // does not exist and to a model of the table of another kind: the status,
 // type, message, param and code the real endpoint gives.
+//
+// The table names models OpenAI has shut down or scheduled (dall-e-*,
+// gpt-image-1*, tts-1, gpt-4o): the refusals are those of their kind, as
+// the API gave them while it served them, so the fake serves them
+// (WithRetiredModels); TestShutDownModelsRefused covers the refusal of a
+// shut-down model.
 func TestModelRefusals(t *testing.T) {
-	s := newTestServer(t)
+	s := newTestServer(t, WithRetiredModels())
 	const notChat = "This is not a chat model and thus not supported in the v1/chat/completions endpoint. Did you mean to use v1/completions?"
 	const noEmbeddings = "You are not allowed to generate embeddings from this model"
 	notFound := func(m string) string {
@@ -115,30 +122,42 @@ func TestModelRefusals(t *testing.T) {
 }
 
 // TestModelTableServesEachKind sends every model of the table to every
-// endpoint: each endpoint serves exactly the models of its kind (text
-// models on chat completions and responses) and refuses the others.
+// endpoint, on the day the tables were checked and on the day after their
+// last shutdown date: each endpoint serves exactly the models of its kind
+// (text models on chat completions and responses) that are not shut down
+// that day, and refuses the others.
 func TestModelTableServesEachKind(t *testing.T) {
-	s := newTestServer(t)
+	last, err := time.Parse(time.DateOnly, retired.Last())
+	require.NoError(t, err)
 	serves := map[endpoint]modelKind{
 		chatEndpoint: textKind, responsesEndpoint: textKind, embeddingsEndpoint: embeddingKind,
 		imagesEndpoint: imageKind, speechEndpoint: speechKind, transcriptionsEndpoint: transcriptionKind,
 	}
-	for _, m := range modelTable {
-		for e, kind := range serves {
-			t.Run(endpointNames[e]+"/"+m.id, func(t *testing.T) {
-				r := modelRequest(t, s, e, m.id)
-				if m.kind == kind && mediamodels.Gone(m.id, time.Now()) {
-					require.Equal(t, http.StatusNotFound, r.status, "a removed model, body: %s", r.body)
-					assert.Equal(t, "model_not_found", r.apiError(t)["code"])
-					return
-				}
-				if m.kind == kind {
-					require.Equal(t, http.StatusOK, r.status, "body: %s", r.body)
-					return
-				}
-				require.Contains(t, []int{400, 403, 404}, r.status, "body: %s", r.body)
-				r.apiError(t)
-			})
+	for _, day := range []string{chatmodels.AsOf, last.AddDate(0, 0, 1).Format(time.DateOnly)} {
+		s := newTestServer(t, WithDate(day))
+		now, err := time.Parse(time.DateOnly, day)
+		require.NoError(t, err)
+		for _, m := range modelTable {
+			for e, kind := range serves {
+				t.Run(day+"/"+endpointNames[e]+"/"+m.id, func(t *testing.T) {
+					r := modelRequest(t, s, e, m.id)
+					if m.kind == kind && retired.Gone(m.id, now) {
+						want := http.StatusNotFound
+						if e == responsesEndpoint {
+							want = http.StatusBadRequest
+						}
+						require.Equal(t, want, r.status, "a model shut down, body: %s", r.body)
+						assert.Equal(t, "model_not_found", r.apiError(t)["code"])
+						return
+					}
+					if m.kind == kind {
+						require.Equal(t, http.StatusOK, r.status, "body: %s", r.body)
+						return
+					}
+					require.Contains(t, []int{400, 403, 404}, r.status, "body: %s", r.body)
+					r.apiError(t)
+				})
+			}
 		}
 	}
 }
@@ -153,9 +172,9 @@ func TestReasoningModelsFromTheTable(t *testing.T) {
 		status int
 		param  string
 	}{
-		{"o3", 400, "max_tokens"},
-		{"gpt-5-mini", 400, "max_tokens"},
-		{"gpt-4o", 200, ""},
+		{"gpt-5.4", 400, "max_tokens"},
+		{"gpt-5.1-mini", 400, "max_tokens"},
+		{"gpt-4.1-nano", 200, ""},
 		{"o3-unknown", 404, ""},
 	}
 	for _, tt := range tests {

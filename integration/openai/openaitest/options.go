@@ -1,7 +1,10 @@
 package openaitest
 
 import (
+	"errors"
+	"fmt"
 	"io"
+	"os"
 	"time"
 )
 
@@ -31,8 +34,9 @@ type config struct {
 	maxRecorded int // < 0: record whole bodies
 	maxRequests int // < 0: record every request
 	legacy      bool
-	oldMedia    bool       // WithRemovedMediaModels
+	retired     bool       // WithRetiredModels
 	requestLog  *accessLog // nil: no request log
+	clockErr    error      // a date of WithDate or DateEnv that does not parse
 }
 
 func newConfig(opts []Option) config {
@@ -44,6 +48,12 @@ func newConfig(opts []Option) config {
 		bodyTotal:   DefaultBodyDeadline,
 		maxRecorded: -1,
 		maxRequests: -1,
+	}
+	if day := os.Getenv(DateEnv); day != "" {
+		WithDate(day)(&c)
+		if c.clockErr != nil {
+			c.clockErr = fmt.Errorf("%s: %w", DateEnv, errors.Unwrap(c.clockErr))
+		}
 	}
 	for _, o := range opts {
 		if o != nil {
@@ -64,11 +74,12 @@ func WithAPIKeys(keys ...string) Option {
 }
 
 // WithClock sets the clock used for created_at, created and the other
-// timestamps (default time.Now). A nil function keeps the default.
+// timestamps, and for which models are shut down (default time.Now, or the
+// day of [DateEnv]). A nil function keeps the default.
 func WithClock(now func() time.Time) Option {
 	return func(c *config) {
 		if now != nil {
-			c.now = now
+			c.now, c.clockErr = now, nil
 		}
 	}
 }

@@ -161,7 +161,7 @@ type storedResponse struct {
 
 func (h *Handler) createResponse(w http.ResponseWriter, r *http.Request) error {
 	body, _ := io.ReadAll(r.Body)
-	req, err := parseResponseRequest(body)
+	req, err := parseResponseRequest(body, h.modelFor)
 	if err != nil {
 		return err
 	}
@@ -178,7 +178,7 @@ func (h *Handler) createResponse(w http.ResponseWriter, r *http.Request) error {
 // parseResponseRequest validates a CreateResponse body, in about the order
 // the real API reports problems: the model, the input, unknown fields, each
 // field, then how fields go together.
-func parseResponseRequest(body []byte) (*responseRequest, error) {
+func parseResponseRequest(body []byte, modelFor func(endpoint, string) (*modelInfo, error)) (*responseRequest, error) {
 	c := &checker{}
 	o := c.parseBody(body)
 	model := o.reqStr("model")

@@ -87,7 +87,7 @@ func TestResponseSync(t *testing.T) {
 	now := time.Unix(1767225600, 0)
 	s := newTestServer(t, WithClock(func() time.Time { return now }))
 	m := createResponse(t, s, map[string]any{
-		"model": "gpt-4o", "input": "What is 2+2?", "instructions": "Be brief.",
+		"model": "gpt-4.1-nano", "input": "What is 2+2?", "instructions": "Be brief.",
 		"metadata": map[string]any{"k": "v"}, "user": "u1", "safety_identifier": "s1", "prompt_cache_key": "pk",
 		"temperature": 0.5, "top_p": 0.9, "parallel_tool_calls": false, "truncation": "auto", "service_tier": "flex",
 		"include": []any{"message.output_text.logprobs"}, "stream": false, "store": true, "max_output_tokens": 100,
@@ -100,7 +100,7 @@ func TestResponseSync(t *testing.T) {
 	assert.Nil(t, m["incomplete_details"])
 	assert.NotContains(t, m, "conversation")
 	assert.Equal(t, "Be brief.", m["instructions"])
-	assert.Equal(t, "gpt-4o", m["model"])
+	assert.Equal(t, "gpt-4.1-nano", m["model"])
 	assert.Equal(t, map[string]any{"k": "v"}, m["metadata"])
 	assert.Equal(t, "u1", m["user"])
 	assert.Equal(t, "s1", m["safety_identifier"])
@@ -138,7 +138,7 @@ func TestResponseSync(t *testing.T) {
 	assert.Equal(t, m, getResponse(t, s, m["id"].(string)))
 
 	// Defaults.
-	d := createResponse(t, s, map[string]any{"model": "gpt-4o-mini", "input": "Hi"})
+	d := createResponse(t, s, map[string]any{"model": "gpt-4.1-nano", "input": "Hi"})
 	assert.Nil(t, d["instructions"])
 	assert.Nil(t, d["max_output_tokens"])
 	assert.Equal(t, json.Number("1"), d["temperature"])
@@ -151,7 +151,8 @@ func TestResponseSync(t *testing.T) {
 	assert.Equal(t, map[string]any{"format": map[string]any{"type": "text"}, "verbosity": "medium"}, d["text"])
 	assert.Equal(t, "This is a fake reply to: Hi", outputTextOf(t, d))
 
-	// A reasoning model reports its effort.
+	// A reasoning model reports its effort. o3 and gpt-5 shut down on
+	// 2026-12-11: the fake's clock is pinned to 2026-01-01, when both served.
 	o := createResponse(t, s, map[string]any{"model": "o3", "input": "Hi"})
 	assert.Equal(t, map[string]any{"effort": "medium", "summary": nil}, o["reasoning"])
 	o = createResponse(t, s, map[string]any{"model": "gpt-5", "input": "Hi", "reasoning": map[string]any{"effort": "low", "summary": "auto"}})
@@ -160,7 +161,7 @@ func TestResponseSync(t *testing.T) {
 
 func TestResponseInputItems(t *testing.T) {
 	s := newTestServer(t)
-	m := createResponse(t, s, map[string]any{"model": "gpt-4o", "input": []any{
+	m := createResponse(t, s, map[string]any{"model": "gpt-4.1-nano", "input": []any{
 		map[string]any{"role": "developer", "content": "Answer in French."},
 		map[string]any{"role": "user", "content": "First question"},
 		map[string]any{"role": "assistant", "content": "First answer"},
@@ -178,7 +179,7 @@ func TestResponseInputItems(t *testing.T) {
 	assert.Equal(t, int64(in), num(t, obj(t, m["usage"])["input_tokens"]))
 
 	// Without a user message, the reply is to the last message.
-	m = createResponse(t, s, map[string]any{"model": "gpt-4o", "input": []any{map[string]any{"role": "system", "content": "Only rules"}}})
+	m = createResponse(t, s, map[string]any{"model": "gpt-4.1-nano", "input": []any{map[string]any{"role": "system", "content": "Only rules"}}})
 	assert.Equal(t, "This is a fake reply to: Only rules", outputTextOf(t, m))
 }
 
@@ -187,7 +188,7 @@ func TestResponseWithConversation(t *testing.T) {
 	conv := createConversation(t, s, map[string]any{"items": []any{map[string]any{"role": "user", "content": "First question"}}})
 	cid := conv["id"].(string)
 
-	m := createResponse(t, s, map[string]any{"model": "gpt-4o", "conversation": cid, "input": "Second question"})
+	m := createResponse(t, s, map[string]any{"model": "gpt-4.1-nano", "conversation": cid, "input": "Second question"})
 	assert.Equal(t, map[string]any{"id": cid}, m["conversation"])
 	reply := "This is a fake reply to: Second question"
 	assert.Equal(t, reply, outputTextOf(t, m))
@@ -202,7 +203,7 @@ func TestResponseWithConversation(t *testing.T) {
 	assert.Equal(t, arr(t, m["output"])[0], items[2])
 
 	// The object form, and no input: the reply is to the last user message.
-	m = createResponse(t, s, map[string]any{"model": "gpt-4o", "conversation": map[string]any{"id": cid}})
+	m = createResponse(t, s, map[string]any{"model": "gpt-4.1-nano", "conversation": map[string]any{"id": cid}})
 	assert.Equal(t, map[string]any{"id": cid}, m["conversation"])
 	assert.Equal(t, reply, outputTextOf(t, m))
 	in += CountTokens(reply)
@@ -210,7 +211,7 @@ func TestResponseWithConversation(t *testing.T) {
 	assert.Len(t, arr(t, listItems(t, s, cid, "")["data"]), 4)
 
 	// An unknown conversation appends nothing anywhere.
-	r := postJSON(t, s, "/v1/responses", map[string]any{"model": "gpt-4o", "conversation": "conv_nope", "input": "x"}, authHeaders())
+	r := postJSON(t, s, "/v1/responses", map[string]any{"model": "gpt-4.1-nano", "conversation": "conv_nope", "input": "x"}, authHeaders())
 	require.Equal(t, http.StatusNotFound, r.status)
 	e := r.apiError(t)
 	assert.Equal(t, "Conversation with id 'conv_nope' not found.", e["message"])
@@ -224,7 +225,7 @@ func TestResponseBackgroundLifecycle(t *testing.T) {
 	conv := createConversation(t, s, `{}`)
 	cid := conv["id"].(string)
 
-	m := createResponse(t, s, map[string]any{"model": "gpt-4o", "conversation": cid, "input": "Hello", "background": true})
+	m := createResponse(t, s, map[string]any{"model": "gpt-4.1-nano", "conversation": cid, "input": "Hello", "background": true})
 	id := m["id"].(string)
 	assert.Equal(t, "queued", m["status"])
 	assert.Equal(t, true, m["background"])
@@ -257,7 +258,7 @@ func TestResponseBackgroundLifecycle(t *testing.T) {
 	assert.Len(t, arr(t, listItems(t, s, cid, "")["data"]), 2)
 
 	// The statuses, in order, for a background response without conversation.
-	b := createResponse(t, s, map[string]any{"model": "gpt-4o", "input": "x", "background": true})
+	b := createResponse(t, s, map[string]any{"model": "gpt-4.1-nano", "input": "x", "background": true})
 	var statuses []string
 	for range 4 {
 		statuses = append(statuses, getResponse(t, s, b["id"].(string))["status"].(string))
@@ -271,7 +272,7 @@ func TestResponseCancel(t *testing.T) {
 	cid := conv["id"].(string)
 
 	// Queued: cancelled, and cancelling again changes nothing.
-	m := createResponse(t, s, map[string]any{"model": "gpt-4o", "conversation": cid, "input": "Hello", "background": true})
+	m := createResponse(t, s, map[string]any{"model": "gpt-4.1-nano", "conversation": cid, "input": "Hello", "background": true})
 	id := m["id"].(string)
 	r := cancelResponse(t, s, id)
 	c := ok(t, r)
@@ -289,19 +290,19 @@ func TestResponseCancel(t *testing.T) {
 	assert.Equal(t, "user", obj(t, items[0])["role"])
 
 	// In progress: cancelled too.
-	m = createResponse(t, s, map[string]any{"model": "gpt-4o", "input": "x", "background": true})
+	m = createResponse(t, s, map[string]any{"model": "gpt-4.1-nano", "input": "x", "background": true})
 	assert.Equal(t, "in_progress", getResponse(t, s, m["id"].(string))["status"])
 	assert.Equal(t, "cancelled", ok(t, cancelResponse(t, s, m["id"].(string)))["status"])
 
 	// Completed: returned unchanged.
-	m = createResponse(t, s, map[string]any{"model": "gpt-4o", "input": "x", "background": true})
+	m = createResponse(t, s, map[string]any{"model": "gpt-4.1-nano", "input": "x", "background": true})
 	getResponse(t, s, m["id"].(string))
 	done := getResponse(t, s, m["id"].(string))
 	require.Equal(t, "completed", done["status"])
 	assert.Equal(t, done, ok(t, cancelResponse(t, s, m["id"].(string))))
 
 	// Not a background response.
-	sync := createResponse(t, s, map[string]any{"model": "gpt-4o", "input": "x"})
+	sync := createResponse(t, s, map[string]any{"model": "gpt-4.1-nano", "input": "x"})
 	r = cancelResponse(t, s, sync["id"].(string))
 	require.Equal(t, http.StatusBadRequest, r.status)
 	e := r.apiError(t)
@@ -342,7 +343,7 @@ func TestResponseFunctionCall(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			tools := append([]any{weatherTool()}, tt.extraTools...)
-			m := createResponse(t, s, map[string]any{"model": "gpt-4o", "input": "Weather in Paris?", "tools": tools, "tool_choice": tt.choice})
+			m := createResponse(t, s, map[string]any{"model": "gpt-4.1-nano", "input": "Weather in Paris?", "tools": tools, "tool_choice": tt.choice})
 			assert.Len(t, arr(t, m["tools"]), len(tools))
 			if tt.wantCall == "" {
 				assert.Equal(t, "This is a fake reply to: Weather in Paris?", outputTextOf(t, m))
@@ -368,7 +369,7 @@ func TestResponseFunctionCall(t *testing.T) {
 	}
 
 	// Function tools are listed flat, with their defaults.
-	m := createResponse(t, s, map[string]any{"model": "gpt-4o", "input": "x", "tools": []any{weatherTool(), map[string]any{"type": "function", "name": "bare", "strict": false}}})
+	m := createResponse(t, s, map[string]any{"model": "gpt-4.1-nano", "input": "x", "tools": []any{weatherTool(), map[string]any{"type": "function", "name": "bare", "strict": false}}})
 	assert.Equal(t, []any{
 		map[string]any{"type": "function", "name": "get_weather", "description": "The weather in a city.",
 			"parameters": weatherTool()["parameters"], "strict": true},
@@ -379,10 +380,10 @@ func TestResponseFunctionCall(t *testing.T) {
 	// goes back as input, and with auto the reply is text.
 	conv := createConversation(t, s, `{}`)
 	cid := conv["id"].(string)
-	m = createResponse(t, s, map[string]any{"model": "gpt-4o", "conversation": cid, "input": "Weather in Paris?",
+	m = createResponse(t, s, map[string]any{"model": "gpt-4.1-nano", "conversation": cid, "input": "Weather in Paris?",
 		"tools": []any{weatherTool()}, "tool_choice": "required"})
 	fc := obj(t, arr(t, m["output"])[0])
-	m = createResponse(t, s, map[string]any{"model": "gpt-4o", "conversation": cid, "tools": []any{weatherTool()},
+	m = createResponse(t, s, map[string]any{"model": "gpt-4.1-nano", "conversation": cid, "tools": []any{weatherTool()},
 		"input": []any{map[string]any{"type": "function_call_output", "call_id": fc["call_id"], "output": "Sunny"}}})
 	assert.Equal(t, "This is a fake reply to: Weather in Paris?", outputTextOf(t, m))
 	items := arr(t, listItems(t, s, cid, "?order=asc")["data"])
@@ -392,16 +393,16 @@ func TestResponseFunctionCall(t *testing.T) {
 	assert.Equal(t, fc["call_id"], obj(t, items[2])["call_id"])
 
 	// The same through previous_response_id.
-	first := createResponse(t, s, map[string]any{"model": "gpt-4o", "input": "Weather?", "tools": []any{weatherTool()},
+	first := createResponse(t, s, map[string]any{"model": "gpt-4.1-nano", "input": "Weather?", "tools": []any{weatherTool()},
 		"tool_choice": map[string]any{"type": "function", "name": "get_weather"}})
 	call1 := obj(t, arr(t, first["output"])[0])
-	m = createResponse(t, s, map[string]any{"model": "gpt-4o", "previous_response_id": first["id"],
+	m = createResponse(t, s, map[string]any{"model": "gpt-4.1-nano", "previous_response_id": first["id"],
 		"input": []any{map[string]any{"type": "function_call_output", "call_id": call1["call_id"], "output": "Sunny"}}})
 	assert.Equal(t, first["id"], m["previous_response_id"])
 	assert.Equal(t, "This is a fake reply to: Weather?", outputTextOf(t, m))
 
 	// An output for a call nobody made.
-	r := postJSON(t, s, "/v1/responses", map[string]any{"model": "gpt-4o",
+	r := postJSON(t, s, "/v1/responses", map[string]any{"model": "gpt-4.1-nano",
 		"input": []any{map[string]any{"type": "function_call_output", "call_id": "call_nope", "output": "x"}}}, authHeaders())
 	require.Equal(t, http.StatusBadRequest, r.status)
 	e := r.apiError(t)
@@ -409,7 +410,7 @@ func TestResponseFunctionCall(t *testing.T) {
 	assert.Equal(t, "No tool call found for function call output with call_id call_nope.", e["message"])
 
 	// A custom tool forced by name gives a custom tool call.
-	m = createResponse(t, s, map[string]any{"model": "gpt-4o", "input": "Run it",
+	m = createResponse(t, s, map[string]any{"model": "gpt-4.1-nano", "input": "Run it",
 		"tools": []any{map[string]any{"type": "custom", "name": "shell_cmd"}}, "tool_choice": map[string]any{"type": "custom", "name": "shell_cmd"}})
 	ct := obj(t, arr(t, m["output"])[0])
 	assert.Equal(t, "custom_tool_call", ct["type"])
@@ -438,7 +439,7 @@ func TestResponseBuiltInTools(t *testing.T) {
 		map[string]any{"type": "image_generation"},
 		map[string]any{"type": "mcp", "server_label": "docs", "server_url": "https://example.com/mcp"},
 	}
-	m := createResponse(t, s, map[string]any{"model": "gpt-4o", "input": "x", "tools": tools, "tool_choice": "required"})
+	m := createResponse(t, s, map[string]any{"model": "gpt-4.1-nano", "input": "x", "tools": tools, "tool_choice": "required"})
 	assert.Equal(t, roundTrip(t, tools), roundTrip(t, m["tools"]))
 	// No callable tool: the reply is text.
 	assert.Equal(t, "This is a fake reply to: x", outputTextOf(t, m))
@@ -446,7 +447,7 @@ func TestResponseBuiltInTools(t *testing.T) {
 
 func TestResponseStoreFalse(t *testing.T) {
 	s := newTestServer(t)
-	m := createResponse(t, s, map[string]any{"model": "gpt-4o", "input": "Secret", "store": false})
+	m := createResponse(t, s, map[string]any{"model": "gpt-4.1-nano", "input": "Secret", "store": false})
 	assert.Equal(t, "completed", m["status"])
 	assert.Equal(t, "This is a fake reply to: Secret", outputTextOf(t, m))
 	id := m["id"].(string)
@@ -456,34 +457,34 @@ func TestResponseStoreFalse(t *testing.T) {
 	assert.Equal(t, "Response with id '"+id+"' not found.", r.apiError(t)["message"])
 	require.Equal(t, http.StatusNotFound, cancelResponse(t, s, id).status)
 
-	r = postJSON(t, s, "/v1/responses", map[string]any{"model": "gpt-4o", "input": "x", "previous_response_id": id}, authHeaders())
+	r = postJSON(t, s, "/v1/responses", map[string]any{"model": "gpt-4.1-nano", "input": "x", "previous_response_id": id}, authHeaders())
 	require.Equal(t, http.StatusBadRequest, r.status)
 	e := r.apiError(t)
 	assert.Equal(t, "previous_response_id", e["param"])
 	assert.Equal(t, "previous_response_not_found", e["code"])
 	assert.Equal(t, "Previous response with id '"+id+"' not found.", e["message"])
 
-	r = postJSON(t, s, "/v1/responses", map[string]any{"model": "gpt-4o", "input": "x", "background": true, "store": false}, authHeaders())
+	r = postJSON(t, s, "/v1/responses", map[string]any{"model": "gpt-4.1-nano", "input": "x", "background": true, "store": false}, authHeaders())
 	require.Equal(t, http.StatusBadRequest, r.status)
 	assert.Equal(t, "background", r.apiError(t)["param"])
 }
 
 func TestResponsePreviousChain(t *testing.T) {
 	s := newTestServer(t)
-	first := createResponse(t, s, map[string]any{"model": "gpt-4o", "input": "One", "instructions": "Not carried over."})
-	second := createResponse(t, s, map[string]any{"model": "gpt-4o", "input": "Two", "previous_response_id": first["id"]})
+	first := createResponse(t, s, map[string]any{"model": "gpt-4.1-nano", "input": "One", "instructions": "Not carried over."})
+	second := createResponse(t, s, map[string]any{"model": "gpt-4.1-nano", "input": "Two", "previous_response_id": first["id"]})
 	assert.Equal(t, "This is a fake reply to: Two", outputTextOf(t, second))
 	in := CountTokens("One") + CountTokens(outputTextOf(t, first)) + CountTokens("Two")
 	assert.Equal(t, int64(in), num(t, obj(t, second["usage"])["input_tokens"]))
 	assert.Nil(t, second["instructions"])
 
 	// No new input: the reply is about the chain's last user message.
-	third := createResponse(t, s, map[string]any{"model": "gpt-4o", "input": []any{}, "previous_response_id": second["id"]})
+	third := createResponse(t, s, map[string]any{"model": "gpt-4.1-nano", "input": []any{}, "previous_response_id": second["id"]})
 	assert.Equal(t, "This is a fake reply to: Two", outputTextOf(t, third))
 
 	// A background response still running cannot be built upon.
-	bg := createResponse(t, s, map[string]any{"model": "gpt-4o", "input": "x", "background": true})
-	r := postJSON(t, s, "/v1/responses", map[string]any{"model": "gpt-4o", "input": "y", "previous_response_id": bg["id"]}, authHeaders())
+	bg := createResponse(t, s, map[string]any{"model": "gpt-4.1-nano", "input": "x", "background": true})
+	r := postJSON(t, s, "/v1/responses", map[string]any{"model": "gpt-4.1-nano", "input": "y", "previous_response_id": bg["id"]}, authHeaders())
 	require.Equal(t, http.StatusBadRequest, r.status)
 	assert.Equal(t, "previous_response_id", r.apiError(t)["param"])
 }
@@ -491,7 +492,7 @@ func TestResponsePreviousChain(t *testing.T) {
 func TestResponseIncompleteAndFormats(t *testing.T) {
 	s := newTestServer(t)
 	long := strings.Repeat("word ", 100)
-	m := createResponse(t, s, map[string]any{"model": "gpt-4o", "input": long, "max_output_tokens": 16})
+	m := createResponse(t, s, map[string]any{"model": "gpt-4.1-nano", "input": long, "max_output_tokens": 16})
 	assert.Equal(t, "incomplete", m["status"])
 	assert.Equal(t, map[string]any{"reason": "max_output_tokens"}, m["incomplete_details"])
 	assert.Nil(t, m["completed_at"])
@@ -500,18 +501,18 @@ func TestResponseIncompleteAndFormats(t *testing.T) {
 	assert.Equal(t, int64(16), num(t, obj(t, m["usage"])["output_tokens"]))
 
 	// A background one ends incomplete the same way.
-	b := createResponse(t, s, map[string]any{"model": "gpt-4o", "input": long, "max_output_tokens": 16, "background": true})
+	b := createResponse(t, s, map[string]any{"model": "gpt-4.1-nano", "input": long, "max_output_tokens": 16, "background": true})
 	getResponse(t, s, b["id"].(string))
 	assert.Equal(t, "incomplete", getResponse(t, s, b["id"].(string))["status"])
 
-	m = createResponse(t, s, map[string]any{"model": "gpt-4o", "input": "Reply in JSON", "text": map[string]any{"format": map[string]any{"type": "json_object"}}})
-	assert.JSONEq(t, `{"reply":"This is a fake reply to: Reply in JSON","model":"gpt-4o"}`, outputTextOf(t, m))
+	m = createResponse(t, s, map[string]any{"model": "gpt-4.1-nano", "input": "Reply in JSON", "text": map[string]any{"format": map[string]any{"type": "json_object"}}})
+	assert.JSONEq(t, `{"reply":"This is a fake reply to: Reply in JSON","model":"gpt-4.1-nano"}`, outputTextOf(t, m))
 	assert.Equal(t, map[string]any{"format": map[string]any{"type": "json_object"}, "verbosity": "medium"}, m["text"])
 
 	format := map[string]any{"type": "json_schema", "name": "answer", "strict": true, "schema": map[string]any{
 		"type": "object", "properties": map[string]any{"answer": map[string]any{"type": "string"}, "n": map[string]any{"type": "integer"}},
 		"required": []any{"answer", "n"}, "additionalProperties": false}}
-	m = createResponse(t, s, map[string]any{"model": "gpt-4o", "input": "Hi", "text": map[string]any{"format": format}})
+	m = createResponse(t, s, map[string]any{"model": "gpt-4.1-nano", "input": "Hi", "text": map[string]any{"format": format}})
 	assert.JSONEq(t, `{"answer":"This is a fake reply to: Hi","n":0}`, outputTextOf(t, m))
 	assert.Equal(t, roundTrip(t, format), roundTrip(t, obj(t, m["text"])["format"]))
 }
@@ -526,81 +527,81 @@ func TestResponseValidation(t *testing.T) {
 		message     string
 	}{
 		{"no model", `{"input":"x"}`, 400, "model", "missing_required_parameter", "Missing required parameter: 'model'."},
-		{"no input", `{"model":"gpt-4o"}`, 400, "input", "missing_required_parameter", "Missing required parameter: 'input'."},
+		{"no input", `{"model":"gpt-4.1-nano"}`, 400, "input", "missing_required_parameter", "Missing required parameter: 'input'."},
 		{"unknown model", `{"model":"gpt-nope","input":"x"}`, 400, "model", "model_not_found", "The requested model 'gpt-nope' does not exist."},
 		{"not a text model", `{"model":"whisper-1","input":"x"}`, 400, "model", "model_not_found",
 			"The requested model 'whisper-1' is not supported with the Responses API."},
-		{"unknown field", `{"model":"gpt-4o","input":"x","n":2}`, 400, "n", "unknown_parameter", "Unknown parameter: 'n'."},
-		{"chat messages", `{"model":"gpt-4o","input":"x","messages":[]}`, 400, "", "unsupported_parameter", ""},
-		{"input of a wrong type", `{"model":"gpt-4o","input":{"a":1}}`, 400, "input", "invalid_type",
+		{"unknown field", `{"model":"gpt-4.1-nano","input":"x","n":2}`, 400, "n", "unknown_parameter", "Unknown parameter: 'n'."},
+		{"chat messages", `{"model":"gpt-4.1-nano","input":"x","messages":[]}`, 400, "", "unsupported_parameter", ""},
+		{"input of a wrong type", `{"model":"gpt-4.1-nano","input":{"a":1}}`, 400, "input", "invalid_type",
 			"Invalid type for 'input': expected one of a string or array of input items, but got an object instead."},
-		{"input item not an object", `{"model":"gpt-4o","input":[7]}`, 400, "input[0]", "invalid_type",
+		{"input item not an object", `{"model":"gpt-4.1-nano","input":[7]}`, 400, "input[0]", "invalid_type",
 			"Invalid type for 'input[0]': expected an input item, but got an integer instead."},
-		{"input item role", `{"model":"gpt-4o","input":[{"role":"bogus","content":"x"}]}`, 400, "input[0]", "invalid_value",
+		{"input item role", `{"model":"gpt-4.1-nano","input":[{"role":"bogus","content":"x"}]}`, 400, "input[0]", "invalid_value",
 			"Invalid value: 'bogus'. Supported values are: 'assistant', 'system', 'developer', and 'user'."},
-		{"input item member", `{"model":"gpt-4o","input":[{"role":"user","content":"x","bogus":1}]}`, 400, "input[0].bogus", "unknown_parameter", ""},
-		{"empty input", `{"model":"gpt-4o","input":""}`, 400, "", "missing_required_parameter",
+		{"input item member", `{"model":"gpt-4.1-nano","input":[{"role":"user","content":"x","bogus":1}]}`, 400, "input[0].bogus", "unknown_parameter", ""},
+		{"empty input", `{"model":"gpt-4.1-nano","input":""}`, 400, "", "missing_required_parameter",
 			`One of "input" or "previous_response_id" or 'prompt' or 'conversation' must be provided.`},
-		{"empty input list", `{"model":"gpt-4o","input":[]}`, 400, "", "missing_required_parameter", ""},
-		{"max_output_tokens below 16", `{"model":"gpt-4o","input":"x","max_output_tokens":15}`, 400, "max_output_tokens", "integer_below_min_value",
+		{"empty input list", `{"model":"gpt-4.1-nano","input":[]}`, 400, "", "missing_required_parameter", ""},
+		{"max_output_tokens below 16", `{"model":"gpt-4.1-nano","input":"x","max_output_tokens":15}`, 400, "max_output_tokens", "integer_below_min_value",
 			"Invalid 'max_output_tokens': integer below minimum value. Expected a value >= 16, but got 15 instead."},
-		{"temperature above 2", `{"model":"gpt-4o","input":"x","temperature":3}`, 400, "temperature", "decimal_above_max_value", ""},
-		{"top_p above 1", `{"model":"gpt-4o","input":"x","top_p":1.5}`, 400, "top_p", "decimal_above_max_value", ""},
-		{"metadata", `{"model":"gpt-4o","input":"x","metadata":{"k":1}}`, 400, "metadata.k", "invalid_type", ""},
-		{"background of a wrong type", `{"model":"gpt-4o","input":"x","background":"yes"}`, 400, "background", "invalid_type",
+		{"temperature above 2", `{"model":"gpt-4.1-nano","input":"x","temperature":3}`, 400, "temperature", "decimal_above_max_value", ""},
+		{"top_p above 1", `{"model":"gpt-4.1-nano","input":"x","top_p":1.5}`, 400, "top_p", "decimal_above_max_value", ""},
+		{"metadata", `{"model":"gpt-4.1-nano","input":"x","metadata":{"k":1}}`, 400, "metadata.k", "invalid_type", ""},
+		{"background of a wrong type", `{"model":"gpt-4.1-nano","input":"x","background":"yes"}`, 400, "background", "invalid_type",
 			"Invalid type for 'background': expected a boolean, but got a string instead."},
-		{"background without store", `{"model":"gpt-4o","input":"x","background":true,"store":false}`, 400, "background", "invalid_value", ""},
-		{"stream", `{"model":"gpt-4o","input":"x","stream":true}`, 400, "stream", "unsupported_by_fake", ""},
-		{"stream_options member", `{"model":"gpt-4o","input":"x","stream_options":{"include_usage":true}}`, 400, "stream_options.include_usage", "unknown_parameter", ""},
-		{"tools of a wrong type", `{"model":"gpt-4o","input":"x","tools":"x"}`, 400, "tools", "invalid_type",
+		{"background without store", `{"model":"gpt-4.1-nano","input":"x","background":true,"store":false}`, 400, "background", "invalid_value", ""},
+		{"stream", `{"model":"gpt-4.1-nano","input":"x","stream":true}`, 400, "stream", "unsupported_by_fake", ""},
+		{"stream_options member", `{"model":"gpt-4.1-nano","input":"x","stream_options":{"include_usage":true}}`, 400, "stream_options.include_usage", "unknown_parameter", ""},
+		{"tools of a wrong type", `{"model":"gpt-4.1-nano","input":"x","tools":"x"}`, 400, "tools", "invalid_type",
 			"Invalid type for 'tools': expected an array of tools, but got a string instead."},
-		{"tool without type", `{"model":"gpt-4o","input":"x","tools":[{}]}`, 400, "tools[0].type", "missing_required_parameter", ""},
-		{"tool of an unknown type", `{"model":"gpt-4o","input":"x","tools":[{"type":"browser"}]}`, 400, "tools[0].type", "invalid_value", ""},
-		{"function without a name", `{"model":"gpt-4o","input":"x","tools":[{"type":"function"}]}`, 400, "tools[0].name", "missing_required_parameter", ""},
-		{"chat-shaped function", `{"model":"gpt-4o","input":"x","tools":[{"type":"function","function":{"name":"f"}}]}`, 400, "tools[0].name", "missing_required_parameter",
+		{"tool without type", `{"model":"gpt-4.1-nano","input":"x","tools":[{}]}`, 400, "tools[0].type", "missing_required_parameter", ""},
+		{"tool of an unknown type", `{"model":"gpt-4.1-nano","input":"x","tools":[{"type":"browser"}]}`, 400, "tools[0].type", "invalid_value", ""},
+		{"function without a name", `{"model":"gpt-4.1-nano","input":"x","tools":[{"type":"function"}]}`, 400, "tools[0].name", "missing_required_parameter", ""},
+		{"chat-shaped function", `{"model":"gpt-4.1-nano","input":"x","tools":[{"type":"function","function":{"name":"f"}}]}`, 400, "tools[0].name", "missing_required_parameter",
 			"Missing required parameter: 'tools[0].name'."},
-		{"function name pattern", `{"model":"gpt-4o","input":"x","tools":[{"type":"function","name":"a b"}]}`, 400, "tools[0].name", "invalid_value", ""},
-		{"code_interpreter without container", `{"model":"gpt-4o","input":"x","tools":[{"type":"code_interpreter"}]}`, 400, "tools[0].container", "missing_required_parameter",
+		{"function name pattern", `{"model":"gpt-4.1-nano","input":"x","tools":[{"type":"function","name":"a b"}]}`, 400, "tools[0].name", "invalid_value", ""},
+		{"code_interpreter without container", `{"model":"gpt-4.1-nano","input":"x","tools":[{"type":"code_interpreter"}]}`, 400, "tools[0].container", "missing_required_parameter",
 			"Missing required parameter: 'tools[0].container'."},
-		{"code_interpreter container type", `{"model":"gpt-4o","input":"x","tools":[{"type":"code_interpreter","container":{"type":"manual"}}]}`, 400, "tools[0].container.type", "invalid_value", ""},
-		{"file_search without stores", `{"model":"gpt-4o","input":"x","tools":[{"type":"file_search"}]}`, 400, "tools[0].vector_store_ids", "missing_required_parameter", ""},
-		{"file_search with no stores", `{"model":"gpt-4o","input":"x","tools":[{"type":"file_search","vector_store_ids":[]}]}`, 400, "tools[0].vector_store_ids", "empty_array", ""},
-		{"mcp without a label", `{"model":"gpt-4o","input":"x","tools":[{"type":"mcp"}]}`, 400, "tools[0].server_label", "missing_required_parameter", ""},
-		{"tool_choice of a wrong type", `{"model":"gpt-4o","input":"x","tool_choice":7}`, 400, "tool_choice", "invalid_type",
+		{"code_interpreter container type", `{"model":"gpt-4.1-nano","input":"x","tools":[{"type":"code_interpreter","container":{"type":"manual"}}]}`, 400, "tools[0].container.type", "invalid_value", ""},
+		{"file_search without stores", `{"model":"gpt-4.1-nano","input":"x","tools":[{"type":"file_search"}]}`, 400, "tools[0].vector_store_ids", "missing_required_parameter", ""},
+		{"file_search with no stores", `{"model":"gpt-4.1-nano","input":"x","tools":[{"type":"file_search","vector_store_ids":[]}]}`, 400, "tools[0].vector_store_ids", "empty_array", ""},
+		{"mcp without a label", `{"model":"gpt-4.1-nano","input":"x","tools":[{"type":"mcp"}]}`, 400, "tools[0].server_label", "missing_required_parameter", ""},
+		{"tool_choice of a wrong type", `{"model":"gpt-4.1-nano","input":"x","tool_choice":7}`, 400, "tool_choice", "invalid_type",
 			"Invalid type for 'tool_choice': expected one of an object or 'none', 'auto', or 'required', but got an integer instead."},
-		{"tool_choice value", `{"model":"gpt-4o","input":"x","tools":` + fn + `,"tool_choice":"bogus"}`, 400, "tool_choice", "invalid_value",
+		{"tool_choice value", `{"model":"gpt-4.1-nano","input":"x","tools":` + fn + `,"tool_choice":"bogus"}`, 400, "tool_choice", "invalid_value",
 			"Invalid value: 'bogus'. Supported values are: 'none', 'auto', and 'required'."},
-		{"tool_choice without a name", `{"model":"gpt-4o","input":"x","tools":` + fn + `,"tool_choice":{"type":"function"}}`, 400, "tool_choice.name", "missing_required_parameter", ""},
-		{"chat-shaped tool_choice", `{"model":"gpt-4o","input":"x","tools":` + fn + `,"tool_choice":{"type":"function","function":{"name":"f"}}}`, 400, "tool_choice.name", "missing_required_parameter", ""},
-		{"tool_choice not in tools", `{"model":"gpt-4o","input":"x","tools":` + fn + `,"tool_choice":{"type":"function","name":"g"}}`, 400, "tool_choice", "invalid_value", ""},
-		{"required without tools", `{"model":"gpt-4o","input":"x","tool_choice":"required"}`, 400, "tool_choice", "invalid_value", ""},
-		{"truncation", `{"model":"gpt-4o","input":"x","truncation":"bogus"}`, 400, "truncation", "invalid_value",
+		{"tool_choice without a name", `{"model":"gpt-4.1-nano","input":"x","tools":` + fn + `,"tool_choice":{"type":"function"}}`, 400, "tool_choice.name", "missing_required_parameter", ""},
+		{"chat-shaped tool_choice", `{"model":"gpt-4.1-nano","input":"x","tools":` + fn + `,"tool_choice":{"type":"function","function":{"name":"f"}}}`, 400, "tool_choice.name", "missing_required_parameter", ""},
+		{"tool_choice not in tools", `{"model":"gpt-4.1-nano","input":"x","tools":` + fn + `,"tool_choice":{"type":"function","name":"g"}}`, 400, "tool_choice", "invalid_value", ""},
+		{"required without tools", `{"model":"gpt-4.1-nano","input":"x","tool_choice":"required"}`, 400, "tool_choice", "invalid_value", ""},
+		{"truncation", `{"model":"gpt-4.1-nano","input":"x","truncation":"bogus"}`, 400, "truncation", "invalid_value",
 			"Invalid value: 'bogus'. Supported values are: 'auto' and 'disabled'."},
-		{"include", `{"model":"gpt-4o","input":"x","include":["bogus.thing"]}`, 400, "include[0]", "invalid_value", ""},
-		{"text member", `{"model":"gpt-4o","input":"x","text":{"zzz":1}}`, 400, "text.zzz", "unknown_parameter", ""},
-		{"text format type", `{"model":"gpt-4o","input":"x","text":{"format":{"type":"bogus"}}}`, 400, "text.format.type", "invalid_value",
+		{"include", `{"model":"gpt-4.1-nano","input":"x","include":["bogus.thing"]}`, 400, "include[0]", "invalid_value", ""},
+		{"text member", `{"model":"gpt-4.1-nano","input":"x","text":{"zzz":1}}`, 400, "text.zzz", "unknown_parameter", ""},
+		{"text format type", `{"model":"gpt-4.1-nano","input":"x","text":{"format":{"type":"bogus"}}}`, 400, "text.format.type", "invalid_value",
 			"Invalid value: 'bogus'. Supported values are: 'json_object', 'text', and 'json_schema'."},
-		{"json_schema without a name", `{"model":"gpt-4o","input":"x","text":{"format":{"type":"json_schema"}}}`, 400, "text.format.name", "missing_required_parameter", ""},
-		{"json_object without json", `{"model":"gpt-4o","input":"x","text":{"format":{"type":"json_object"}}}`, 400, "input", "", ""},
-		{"verbosity", `{"model":"gpt-4o","input":"x","text":{"verbosity":"bogus"}}`, 400, "text.verbosity", "invalid_value", ""},
+		{"json_schema without a name", `{"model":"gpt-4.1-nano","input":"x","text":{"format":{"type":"json_schema"}}}`, 400, "text.format.name", "missing_required_parameter", ""},
+		{"json_object without json", `{"model":"gpt-4.1-nano","input":"x","text":{"format":{"type":"json_object"}}}`, 400, "input", "", ""},
+		{"verbosity", `{"model":"gpt-4.1-nano","input":"x","text":{"verbosity":"bogus"}}`, 400, "text.verbosity", "invalid_value", ""},
 		{"reasoning of a wrong type", `{"model":"o3","input":"x","reasoning":"low"}`, 400, "reasoning", "invalid_type", ""},
 		{"reasoning effort", `{"model":"o3","input":"x","reasoning":{"effort":"bogus"}}`, 400, "reasoning.effort", "invalid_value", ""},
 		{"reasoning generate_summary", `{"model":"o3","input":"x","reasoning":{"generate_summary":"auto"}}`, 400, "reasoning.generate_summary", "unknown_parameter", ""},
-		{"effort on a model without reasoning", `{"model":"gpt-4o","input":"x","reasoning":{"effort":"low"}}`, 400, "reasoning.effort", "unsupported_parameter", ""},
-		{"safety_identifier too long", `{"model":"gpt-4o","input":"x","safety_identifier":"` + strings.Repeat("s", 65) + `"}`, 400, "safety_identifier", "string_above_max_length", ""},
-		{"service_tier", `{"model":"gpt-4o","input":"x","service_tier":"bogus"}`, 400, "service_tier", "invalid_value", ""},
-		{"top_logprobs", `{"model":"gpt-4o","input":"x","top_logprobs":21}`, 400, "top_logprobs", "integer_above_max_value", ""},
-		{"max_tool_calls", `{"model":"gpt-4o","input":"x","max_tool_calls":0}`, 400, "max_tool_calls", "integer_below_min_value",
+		{"effort on a model without reasoning", `{"model":"gpt-4.1-nano","input":"x","reasoning":{"effort":"low"}}`, 400, "reasoning.effort", "unsupported_parameter", ""},
+		{"safety_identifier too long", `{"model":"gpt-4.1-nano","input":"x","safety_identifier":"` + strings.Repeat("s", 65) + `"}`, 400, "safety_identifier", "string_above_max_length", ""},
+		{"service_tier", `{"model":"gpt-4.1-nano","input":"x","service_tier":"bogus"}`, 400, "service_tier", "invalid_value", ""},
+		{"top_logprobs", `{"model":"gpt-4.1-nano","input":"x","top_logprobs":21}`, 400, "top_logprobs", "integer_above_max_value", ""},
+		{"max_tool_calls", `{"model":"gpt-4.1-nano","input":"x","max_tool_calls":0}`, 400, "max_tool_calls", "integer_below_min_value",
 			"Invalid 'max_tool_calls': integer below minimum value. Expected a value >= 1, but got 0 instead."},
-		{"prompt_cache_retention", `{"model":"gpt-4o","input":"x","prompt_cache_retention":"x"}`, 400, "prompt_cache_retention", "invalid_value",
+		{"prompt_cache_retention", `{"model":"gpt-4.1-nano","input":"x","prompt_cache_retention":"x"}`, 400, "prompt_cache_retention", "invalid_value",
 			"Invalid value: 'x'. Supported values are: 'in_memory' and '24h'."},
-		{"prompt_cache_options member", `{"model":"gpt-4o","input":"x","prompt_cache_options":{"bogus":1}}`, 400, "prompt_cache_options.bogus", "unknown_parameter", ""},
-		{"conversation of a wrong type", `{"model":"gpt-4o","input":"x","conversation":7}`, 400, "conversation", "invalid_type", ""},
-		{"conversation and previous response", `{"model":"gpt-4o","input":"x","conversation":"conv_x","previous_response_id":"resp_x"}`, 400, "",
+		{"prompt_cache_options member", `{"model":"gpt-4.1-nano","input":"x","prompt_cache_options":{"bogus":1}}`, 400, "prompt_cache_options.bogus", "unknown_parameter", ""},
+		{"conversation of a wrong type", `{"model":"gpt-4.1-nano","input":"x","conversation":7}`, 400, "conversation", "invalid_type", ""},
+		{"conversation and previous response", `{"model":"gpt-4.1-nano","input":"x","conversation":"conv_x","previous_response_id":"resp_x"}`, 400, "",
 			"mutually_exclusive_parameters", "Mutually exclusive parameters: ''. Ensure you are only providing one of: 'pre..._id' or 'conversation'."},
-		{"unknown conversation", `{"model":"gpt-4o","input":"x","conversation":"conv_x"}`, 404, "", "", "Conversation with id 'conv_x' not found."},
-		{"unknown prompt", `{"model":"gpt-4o","input":"x","prompt":{"id":"pmpt_x"}}`, 404, "", "", "Prompt with id 'pmpt_x' not found."},
-		{"unknown previous response", `{"model":"gpt-4o","input":"x","previous_response_id":"resp_x"}`, 400, "previous_response_id",
+		{"unknown conversation", `{"model":"gpt-4.1-nano","input":"x","conversation":"conv_x"}`, 404, "", "", "Conversation with id 'conv_x' not found."},
+		{"unknown prompt", `{"model":"gpt-4.1-nano","input":"x","prompt":{"id":"pmpt_x"}}`, 404, "", "", "Prompt with id 'pmpt_x' not found."},
+		{"unknown previous response", `{"model":"gpt-4.1-nano","input":"x","previous_response_id":"resp_x"}`, 400, "previous_response_id",
 			"previous_response_not_found", "Previous response with id 'resp_x' not found."},
 		{"not JSON", `{`, 400, "", "", ""},
 	}
@@ -626,7 +627,7 @@ func TestResponseValidation(t *testing.T) {
 		})
 	}
 	// Nothing refused was stored: the only response is the one below.
-	m := createResponse(t, s, map[string]any{"model": "gpt-4o", "input": "x"})
+	m := createResponse(t, s, map[string]any{"model": "gpt-4.1-nano", "input": "x"})
 	assert.Equal(t, "completed", m["status"])
 
 	// Reading: unknown id, unknown include, streaming.
@@ -654,7 +655,7 @@ func TestResponsesFaultsAndRecording(t *testing.T) {
 	s.InjectFault(Fault{Method: http.MethodPost, Path: "/v1/responses", Status: http.StatusTooManyRequests, Times: 1})
 	s.InjectFault(Fault{Path: "/v1/conversations", Model: "", Status: http.StatusInternalServerError, Times: 1})
 	s.InjectFault(Fault{Path: "/v1/responses", Model: "o3", Status: http.StatusBadGateway, Times: 1})
-	body := map[string]any{"model": "gpt-4o", "input": "Hi"}
+	body := map[string]any{"model": "gpt-4.1-nano", "input": "Hi"}
 
 	r := postJSON(t, s, "/v1/responses", body, authHeaders())
 	require.Equal(t, http.StatusTooManyRequests, r.status)
@@ -668,7 +669,7 @@ func TestResponsesFaultsAndRecording(t *testing.T) {
 	reqs := s.Requests()
 	require.Len(t, reqs, 5)
 	assert.Equal(t, "/v1/responses", reqs[0].Path)
-	assert.JSONEq(t, `{"model":"gpt-4o","input":"Hi"}`, string(reqs[0].Body))
+	assert.JSONEq(t, `{"model":"gpt-4.1-nano","input":"Hi"}`, string(reqs[0].Body))
 	assert.Equal(t, "/v1/conversations", reqs[3].Path)
 
 	// Without a key, 401.

@@ -157,7 +157,7 @@ func TestClockOption(t *testing.T) {
 	at := time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)
 	s := newTestServer(t, WithClock(func() time.Time { return at }))
 	m := ok(t, postJSON(t, s, "/v1/chat/completions", map[string]any{
-		"model": "gpt-4o", "messages": []any{map[string]any{"role": "user", "content": "hi"}},
+		"model": "gpt-4.1-nano", "messages": []any{map[string]any{"role": "user", "content": "hi"}},
 	}, authHeaders()))
 	require.Equal(t, at.Unix(), num(t, m["created"]))
 }
@@ -168,7 +168,7 @@ func TestClockOption(t *testing.T) {
 func TestBadRequests(t *testing.T) {
 	s := newTestServer(t)
 	chat := func(extra string) string {
-		return `{"model":"gpt-4o","messages":[{"role":"user","content":"hi"}]` + extra + `}`
+		return `{"model":"gpt-4.1-nano","messages":[{"role":"user","content":"hi"}]` + extra + `}`
 	}
 	tests := []struct {
 		name, path, body, param, code string
@@ -176,16 +176,16 @@ func TestBadRequests(t *testing.T) {
 		{"not json", "/v1/chat/completions", `{"model":`, "", ""},
 		{"empty body", "/v1/chat/completions", ``, "", ""},
 		{"array body", "/v1/chat/completions", `[1,2]`, "", "invalid_type"},
-		{"missing messages", "/v1/chat/completions", `{"model":"gpt-4o"}`, "messages", "missing_required_parameter"},
+		{"missing messages", "/v1/chat/completions", `{"model":"gpt-4.1-nano"}`, "messages", "missing_required_parameter"},
 		{"missing model", "/v1/chat/completions", `{"messages":[]}`, "model", "missing_required_parameter"},
-		{"empty messages", "/v1/chat/completions", `{"model":"gpt-4o","messages":[]}`, "messages", "empty_array"},
-		{"messages not array", "/v1/chat/completions", `{"model":"gpt-4o","messages":"hi"}`, "messages", "invalid_type"},
+		{"empty messages", "/v1/chat/completions", `{"model":"gpt-4.1-nano","messages":[]}`, "messages", "empty_array"},
+		{"messages not array", "/v1/chat/completions", `{"model":"gpt-4.1-nano","messages":"hi"}`, "messages", "invalid_type"},
 		{"model not string", "/v1/chat/completions", `{"model":4,"messages":[{"role":"user","content":"x"}]}`, "model", "invalid_type"},
-		{"bad role", "/v1/chat/completions", `{"model":"gpt-4o","messages":[{"role":"robot","content":"x"}]}`, "messages[0].role", "invalid_value"},
-		{"message not object", "/v1/chat/completions", `{"model":"gpt-4o","messages":["x"]}`, "messages[0]", "invalid_type"},
-		{"missing content", "/v1/chat/completions", `{"model":"gpt-4o","messages":[{"role":"user"}]}`, "messages[0].content", "missing_required_parameter"},
-		{"content number", "/v1/chat/completions", `{"model":"gpt-4o","messages":[{"role":"user","content":5}]}`, "messages[0].content", "invalid_type"},
-		{"bad part", "/v1/chat/completions", `{"model":"gpt-4o","messages":[{"role":"user","content":[{"type":"video"}]}]}`, "messages[0].content[0].type", "invalid_value"},
+		{"bad role", "/v1/chat/completions", `{"model":"gpt-4.1-nano","messages":[{"role":"robot","content":"x"}]}`, "messages[0].role", "invalid_value"},
+		{"message not object", "/v1/chat/completions", `{"model":"gpt-4.1-nano","messages":["x"]}`, "messages[0]", "invalid_type"},
+		{"missing content", "/v1/chat/completions", `{"model":"gpt-4.1-nano","messages":[{"role":"user"}]}`, "messages[0].content", "missing_required_parameter"},
+		{"content number", "/v1/chat/completions", `{"model":"gpt-4.1-nano","messages":[{"role":"user","content":5}]}`, "messages[0].content", "invalid_type"},
+		{"bad part", "/v1/chat/completions", `{"model":"gpt-4.1-nano","messages":[{"role":"user","content":[{"type":"video"}]}]}`, "messages[0].content[0].type", "invalid_value"},
 		{"huge n", "/v1/chat/completions", chat(`,"n":1e30`), "n", "integer_above_max_value"},
 		{"fractional n", "/v1/chat/completions", chat(`,"n":1.5`), "n", "invalid_type"},
 		{"zero n", "/v1/chat/completions", chat(`,"n":0`), "n", "integer_below_min_value"},

@@ -116,11 +116,11 @@ return { models = #models.data, files_object = files.object }`);
   checks.push("progress");
 
   // a write without --allow-write: refused, and the flag named
-  const write = await execute(client, `return app.integrations.openai.openai_chat_completion({ model = "gpt-4o-mini", messages = { { role = "user", content = "Hi" } } })`);
+  const write = await execute(client, `return app.integrations.openai.openai_chat_completion({ model = "gpt-5.1-mini", messages = { { role = "user", content = "Hi" } } })`);
   assert.equal(write.isError, true);
   assert.equal(write.structuredContent.error.type, "policy_error");
   assert.match(text(write), /--allow-write/);
-  const flat = await client.callTool({ name: "openai_chat_completion", arguments: { model: "gpt-4o-mini", messages: [{ role: "user", content: "Hi" }] } });
+  const flat = await client.callTool({ name: "openai_chat_completion", arguments: { model: "gpt-5.1-mini", messages: [{ role: "user", content: "Hi" }] } });
   assert.equal(flat.isError, true);
   assert.match(text(flat), /offers it with --allow-write/);
   checks.push("write refused");
@@ -178,12 +178,14 @@ return { models = #models.data, files_object = files.object }`);
 
 // --allow-write: every tool, writes from a script, speech as audio content
 {
-  const transport = new StdioClientTransport({ command: kosmo, args: [...serveArgs, "--allow-write"], env });
+  // The speech calls below need a speech model: OpenAI shuts them down on
+  // 2027-01-06, so this server's fake runs on the day before.
+  const transport = new StdioClientTransport({ command: kosmo, args: [...serveArgs, "--allow-write"], env: { ...env, KOSMO_FAKE_DATE: "2027-01-05" } });
   const client = new Client({ name: "kosmo-ci-client", version: "1.0.0" });
   await client.connect(transport);
   const { tools } = await client.listTools();
   assert.equal(tools.length, 19, tools.map((t) => t.name).join(", "));
-  const chat = await execute(client, `local r = app.integrations.openai.work.openai_chat_completion({ model = "gpt-4o-mini",
+  const chat = await execute(client, `local r = app.integrations.openai.work.openai_chat_completion({ model = "gpt-5.1-mini",
     messages = { { role = "user", content = "Hello" } } }) return r.choices[1].message.content`);
   assert.ok(!chat.isError, text(chat));
   assert.match(chat.structuredContent.result[0], /This is a fake reply to: Hello/);
