@@ -20,6 +20,7 @@ import (
 	"github.com/kosmo-run/kosmo/integration/openai/openaitest"
 	"github.com/kosmo-run/kosmo/luabridge"
 	"github.com/kosmo-run/kosmo/store"
+	"github.com/kosmo-run/kosmo/store/engine"
 	"github.com/kosmo-run/kosmo/store/sqlite"
 )
 
@@ -323,19 +324,14 @@ func (a *app) loadAll(ignoreKeys bool) (accounts.Loaded, error) {
 	}, a.integrations)
 }
 
-// openStore returns the store at path (the default place when ""),
-// opened when a script first uses it, so that scripts that never do create
-// no file.
-func (a *app) openStore(path string) *store.LazyStore {
-	if path == "" {
-		path = sqlite.DefaultPath(a.env.Getenv, a.env.HomeDir)
-	}
+// openStore returns the store the setting names (a SQLite file, the
+// default place when "", or a PostgreSQL URL; see store/engine), opened
+// when a script first uses it, so that scripts that never do create no
+// file and open no connection.
+func (a *app) openStore(setting string) *store.LazyStore {
+	env := engine.Env{Getenv: a.env.Getenv, DefaultPath: sqlite.DefaultPath(a.env.Getenv, a.env.HomeDir)}
 	return store.Lazy(func(ctx context.Context) (store.Store, error) {
-		db, err := sqlite.Open(ctx, path)
-		if err != nil {
-			return nil, fmt.Errorf("store %s: %w", path, err)
-		}
-		return db, nil
+		return engine.Open(ctx, setting, env)
 	})
 }
 

@@ -1,0 +1,122 @@
+// Package engine opens the store that a host's store setting names: the
+// embedded SQLite file (the default: one machine, one user) or a shared
+// PostgreSQL database (several hosts).
+//
+// The setting (the config file's store key, or $KOSMO_STORE) is one of
+//
+//	""                      the SQLite file at the default place
+//	/path/to/kosmo.db       a SQLite file
+//	postgres://…            a PostgreSQL database (postgresql:// too)
+//	env:NAME                the value of the environment variable NAME
+//	file:/path/to/url       the content of a file (trimmed)
+//
+// env: and file: keep a URL with a password out of the config file. A
+// PostgreSQL URL is shown only redacted, in every error.
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/kosmo-run/kosmo/store"
+	"github.com/kosmo-run/kosmo/store/postgres"
+	"github.com/kosmo-run/kosmo/store/sqlite"
+)
+
+// Env is what resolving a setting reads.
+type Env struct {
+	// Getenv reads the environment (env:NAME).
+	Getenv func(string) string
+	// ReadFile reads a file (file:PATH); nil uses os.ReadFile.
+	ReadFile func(string) ([]byte, error)
+	// DefaultPath is the SQLite file of an empty setting.
+	DefaultPath string
+}
+
+// Names of the engines.
+const (
+	SQLite   = "sqlite"
+	Postgres = "postgres"
+)
+
+// Target is a resolved setting.
+type Target struct {
+	// Engine is SQLite or Postgres.
+	Engine string
+	// Location is the file path or the URL; a URL may hold a password,
+	// never show it: use Shown.
+	Location string
+	// Shown is Location as errors and listings show it.
+	Shown string
+}
+
+// Resolve reads the setting and names its engine and location.
+func Resolve(setting string, env Env) (Target, error) {
+	value, from := setting, ""
+	if name, ok := strings.CutPrefix(setting, "env:"); ok {
+		if name == "" {
+			return Target{}, errors.New("store: env: needs the name of an environment variable, e.g. env:KOSMO_STORE_URL")
+		}
+		if env.Getenv != nil {
+			value = env.Getenv(name)
+		} else {
+			value = ""
+		}
+		if value == "" {
+			return Target{}, fmt.Errorf("store: environment variable %s (store: env:%s) is not set", name, name)
+		}
+		from = " (from environment variable " + name + ")"
+	} else if path, ok := strings.CutPrefix(setting, "file:"); ok {
+		read := env.ReadFile
+		if read == nil {
+			read = os.ReadFile
+		}
+		data, err := read(path)
+		if err != nil {
+			if cause := errors.Unwrap(err); cause != nil {
+				err = cause
+			}
+			return Target{}, fmt.Errorf("store: cannot read the file %s (store: file:%s): %w", path, path, err)
+		}
+		value = strings.TrimSpace(string(data))
+		if value == "" {
+			return Target{}, fmt.Errorf("store: the file %s (store: file:%s) is empty", path, path)
+		}
+		from = " (from file " + path + ")"
+	}
+	switch {
+	case value == "":
+		return Target{Engine: SQLite, Location: env.DefaultPath, Shown: env.DefaultPath}, nil
+	case postgres.IsURL(value):
+		return Target{Engine: Postgres, Location: value, Shown: postgres.Redact(value) + from}, nil
+	case strings.Contains(value, "://"):
+		scheme, _, _ := strings.Cut(value, "://")
+		return Target{}, fmt.Errorf("store: unknown engine %q%s: a file path (SQLite) or postgres://… expected", scheme+"://", from)
+	}
+	return Target{Engine: SQLite, Location: value, Shown: value + from}, nil
+}
+
+// Open resolves setting and opens its store.
+func Open(ctx context.Context, setting string, env Env) (store.Store, error) {
+	t, err := Resolve(setting, env)
+	if err != nil {
+		return nil, err
+	}
+	switch t.Engine {
+	case Postgres:
+		db, err := postgres.Open(ctx, t.Location)
+		if err != nil {
+			return nil, fmt.Errorf("store: %w", err)
+		}
+		return db, nil
+	default:
+		db, err := sqlite.Open(ctx, t.Location)
+		if err != nil {
+			return nil, fmt.Errorf("store %s: %w", t.Shown, err)
+		}
+		return db, nil
+	}
+}
