@@ -21,6 +21,7 @@ func (a *app) newFakeCmd() *cobra.Command {
 		legacy  bool
 		logFile string
 		quiet   bool
+		limits  openaitest.RateLimits
 	)
 	cmd := &cobra.Command{
 		Use:   "fake",
@@ -35,7 +36,8 @@ its headers (the API key is one), nor its body. --log FILE appends the lines
 to FILE instead; --quiet logs nothing.`,
 		Example: `  kosmo fake --addr 127.0.0.1:8080
   OPENAI_BASE_URL=http://127.0.0.1:8080/v1 OPENAI_API_KEY=` + openaitest.DefaultAPIKey + ` kosmo run agent.lua
-  kosmo fake --log fake-requests.log`,
+  kosmo fake --log fake-requests.log
+  kosmo fake --rpm 600 --tpm 60000`,
 		Args: argsUsage(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if quiet && logFile != "" {
@@ -45,6 +47,10 @@ to FILE instead; --quiet logs nothing.`,
 			if legacy {
 				opts = append(opts, openaitest.WithLegacyAssistants())
 			}
+			if limits.RPM < 0 || limits.TPM < 0 {
+				return usagef("--rpm and --tpm take a number of requests or tokens per minute (0 for no limit)")
+			}
+			opts = append(opts, openaitest.WithRateLimits(limits))
 			switch {
 			case quiet:
 			case logFile != "":
@@ -67,6 +73,8 @@ to FILE instead; --quiet logs nothing.`,
 	cmd.Flags().BoolVar(&legacy, "legacy-assistants", false, "also serve the Assistants v2 endpoints that OpenAI has retired (for accounts with assistants: native)")
 	cmd.Flags().StringVar(&logFile, "log", "", "append the request log to `FILE` instead of standard error")
 	cmd.Flags().BoolVar(&quiet, "quiet", false, "log no request")
+	cmd.Flags().IntVar(&limits.RPM, "rpm", 0, "answer 429 rate_limit_exceeded past `N` requests per minute for each key and model, as OpenAI does (0: no limit)")
+	cmd.Flags().IntVar(&limits.TPM, "tpm", 0, "answer 429 rate_limit_exceeded past `N` tokens per minute for each key and model (0: no limit)")
 	return cmd
 }
 

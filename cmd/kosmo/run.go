@@ -223,10 +223,16 @@ func (a *app) newHost(p *policyFlags, captureOutput bool, configure func(*luabri
 	if captureOutput {
 		stdout = nil
 	}
+	client, closeClient, err := a.rateLimitedClient(loaded.RateLimitStore)
+	if err != nil {
+		cleanup()
+		return nil, nil, err
+	}
 	var auditLog *audit.Writer
 	if p.audit != "" {
 		if auditLog, err = audit.Open(p.audit); err != nil {
 			cleanup()
+			closeClient()
 			return nil, nil, usagef("--audit: %v", err)
 		}
 	}
@@ -235,6 +241,7 @@ func (a *app) newHost(p *policyFlags, captureOutput bool, configure func(*luabri
 	host := kosmo.New(kosmo.Options{
 		Integrations: a.integrations,
 		Accounts:     cfg,
+		Client:       client,
 		Stdout:       stdout,
 		ReadOnly:     p.readOnly,
 		DryRun:       p.dryRun,
@@ -252,6 +259,7 @@ func (a *app) newHost(p *policyFlags, captureOutput bool, configure func(*luabri
 	return host, func() {
 		spin.stop()
 		cleanup()
+		closeClient()
 		_ = host.Close()
 		if auditLog != nil {
 			if err := auditLog.Close(); err != nil {

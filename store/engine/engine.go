@@ -55,37 +55,9 @@ type Target struct {
 
 // Resolve reads the setting and names its engine and location.
 func Resolve(setting string, env Env) (Target, error) {
-	value, from := setting, ""
-	if name, ok := strings.CutPrefix(setting, "env:"); ok {
-		if name == "" {
-			return Target{}, errors.New("store: env: needs the name of an environment variable, e.g. env:KOSMO_STORE_URL")
-		}
-		if env.Getenv != nil {
-			value = env.Getenv(name)
-		} else {
-			value = ""
-		}
-		if value == "" {
-			return Target{}, fmt.Errorf("store: environment variable %s (store: env:%s) is not set", name, name)
-		}
-		from = " (from environment variable " + name + ")"
-	} else if path, ok := strings.CutPrefix(setting, "file:"); ok {
-		read := env.ReadFile
-		if read == nil {
-			read = os.ReadFile
-		}
-		data, err := read(path)
-		if err != nil {
-			if cause := errors.Unwrap(err); cause != nil {
-				err = cause
-			}
-			return Target{}, fmt.Errorf("store: cannot read the file %s (store: file:%s): %w", path, path, err)
-		}
-		value = strings.TrimSpace(string(data))
-		if value == "" {
-			return Target{}, fmt.Errorf("store: the file %s (store: file:%s) is empty", path, path)
-		}
-		from = " (from file " + path + ")"
+	value, from, err := Indirect("store", setting, env)
+	if err != nil {
+		return Target{}, err
 	}
 	switch {
 	case value == "":
@@ -97,6 +69,44 @@ func Resolve(setting string, env Env) (Target, error) {
 		return Target{}, fmt.Errorf("store: unknown engine %q%s: a file path (SQLite) or postgres://… expected", scheme+"://", from)
 	}
 	return Target{Engine: SQLite, Location: value, Shown: value + from}, nil
+}
+
+// Indirect reads a setting named key that may hold its value itself or
+// say where it is: env:NAME (an environment variable) or file:PATH (a
+// file's content, trimmed). It returns the value and, for those two,
+// where it came from (" (from …)"), for messages.
+func Indirect(key, setting string, env Env) (value, from string, err error) {
+	if name, ok := strings.CutPrefix(setting, "env:"); ok {
+		if name == "" {
+			return "", "", fmt.Errorf("%s: env: needs the name of an environment variable, e.g. env:KOSMO_STORE_URL", key)
+		}
+		if env.Getenv != nil {
+			value = env.Getenv(name)
+		}
+		if value == "" {
+			return "", "", fmt.Errorf("%s: environment variable %s (%s: env:%s) is not set", key, name, key, name)
+		}
+		return value, " (from environment variable " + name + ")", nil
+	}
+	if path, ok := strings.CutPrefix(setting, "file:"); ok {
+		read := env.ReadFile
+		if read == nil {
+			read = os.ReadFile
+		}
+		data, err := read(path)
+		if err != nil {
+			if cause := errors.Unwrap(err); cause != nil {
+				err = cause
+			}
+			return "", "", fmt.Errorf("%s: cannot read the file %s (%s: file:%s): %w", key, path, key, path, err)
+		}
+		value = strings.TrimSpace(string(data))
+		if value == "" {
+			return "", "", fmt.Errorf("%s: the file %s (%s: file:%s) is empty", key, path, key, path)
+		}
+		return value, " (from file " + path + ")", nil
+	}
+	return setting, "", nil
 }
 
 // Open resolves setting and opens its store.

@@ -22,6 +22,7 @@ type Handler struct {
 
 	log    requestLog
 	faults faultList
+	rate   *rateBudgets
 
 	mu    sync.Mutex // guards state
 	state state
@@ -93,6 +94,7 @@ func (h *Handler) assistantsRoutes() []route {
 // faults, configured by opts.
 func NewHandler(opts ...Option) *Handler {
 	h := &Handler{cfg: newConfig(opts), mux: http.NewServeMux()}
+	h.rate = newRateBudgets(h.cfg.rateLimits)
 	h.state.init()
 	for _, rt := range h.routes() {
 		h.mux.Handle(rt.pattern, h.endpoint(rt))
@@ -143,6 +145,11 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, limitedBody io.R
 		return
 	}
 	r.Body = io.NopCloser(bytes.NewReader(body))
+	w, answered, ok := h.rate.admit(w, r, body)
+	if !ok {
+		return
+	}
+	defer answered()
 
 	f, ok := h.faults.take(r, body)
 	if !ok {

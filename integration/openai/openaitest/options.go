@@ -21,6 +21,7 @@ type config struct {
 	maxRequests int // < 0: record every request
 	legacy      bool
 	requestLog  *accessLog // nil: no request log
+	rateLimits  RateLimits
 }
 
 func newConfig(opts []Option) config {
