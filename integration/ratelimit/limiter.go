@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -34,6 +35,10 @@ type Limiter struct {
 
 	mu      sync.Mutex
 	learned map[string]integration.RateLimits
+	// lines hold one token per budget: the caller holding it is the one
+	// taking shares; the others wait for it in line, in the order they
+	// came (a channel's waiters are served first come, first served).
+	lines map[string]chan struct{}
 
 	stats stats
 }
@@ -42,6 +47,7 @@ type Limiter struct {
 type stats struct {
 	waited, refused, throttled atomic.Int64
 	longest                    atomic.Int64 // nanoseconds
+	estimated, used            atomic.Int64
 }
 
 // Stats are what a Limiter did so far.
@@ -51,18 +57,21 @@ type Stats struct {
 	Waited, Refused, Throttled int64
 	// LongestWait is the longest time an attempt waited.
 	LongestWait time.Duration
+	// Estimated and Used sum the tokens estimated before sending and
+	// those the answers' usage reported, over the answers that had one.
+	Estimated, Used int64
 }
 
 // New returns a Limiter keeping its budgets in buckets (NewMemory() for
 // one process, OpenRedis for several hosts).
 func New(buckets Buckets) *Limiter {
-	return &Limiter{buckets: buckets, learned: map[string]integration.RateLimits{}}
+	return &Limiter{buckets: buckets, learned: map[string]integration.RateLimits{}, lines: map[string]chan struct{}{}}
 }
 
 // Stats returns the counters so far.
 func (l *Limiter) Stats() Stats {
 	return Stats{Waited: l.stats.waited.Load(), Refused: l.stats.refused.Load(), Throttled: l.stats.throttled.Load(),
-		LongestWait: time.Duration(l.stats.longest.Load())}
+		LongestWait: time.Duration(l.stats.longest.Load()), Estimated: l.stats.estimated.Load(), Used: l.stats.used.Load()}
 }
 
 // budgetKey names the budgets of acct's calls to model.
@@ -110,7 +119,7 @@ func (l *Limiter) Acquire(ctx context.Context, acct *integration.Account, req *h
 	key := budgetKey(acct, model)
 	lim := l.limits(acct, key)
 	start := time.Now()
-	if err := l.await(ctx, model, key, lim, tokens); err != nil {
+	if err := l.inLine(ctx, model, key, func() error { return l.await(ctx, model, key, lim, tokens) }); err != nil {
 		return nil, err
 	}
 	if waited := time.Since(start); waited > time.Millisecond {
@@ -127,6 +136,33 @@ func (l *Limiter) Acquire(ctx context.Context, acct *integration.Account, req *h
 		charged = tokens
 	}
 	return func(resp *integration.Response) { l.observe(ctx, acct, key, lim, charged, resp) }, nil
+}
+
+// inLine runs take once the callers of the budget key that came before
+// have taken their shares: within a process, shares go in the order the
+// calls came, so that no call waits much longer than the queue's length
+// (among hosts, each host's first in line competes for the next share).
+func (l *Limiter) inLine(ctx context.Context, model, key string, take func() error) error {
+	l.mu.Lock()
+	line := l.lines[key]
+	if line == nil {
+		line = make(chan struct{}, 1)
+		line <- struct{}{}
+		l.lines[key] = line
+	}
+	l.mu.Unlock()
+	start := time.Now()
+	select {
+	case <-line:
+	case <-ctx.Done():
+		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			l.stats.refused.Add(1)
+			return &integration.RateLimitedError{Budget: model + ", waiting in line", Wait: time.Since(start)}
+		}
+		return ctx.Err()
+	}
+	defer func() { line <- struct{}{} }()
+	return take()
 }
 
 // await waits until the budget is not paused, then takes the tokens, then
@@ -220,9 +256,14 @@ func (l *Limiter) observe(ctx context.Context, acct *integration.Account, key st
 		_ = l.buckets.Pause(ctx, key, pause)
 	}
 	if charged > 0 {
-		if used, ok := Usage(resp.Body); ok && used != charged {
+		used, ok := Usage(resp.Body)
+		if ok {
+			l.stats.estimated.Add(int64(charged))
+			l.stats.used.Add(int64(used))
+		}
+		if ok && used != charged {
 			_ = l.buckets.Charge(ctx, key+":tpm", tokenBucket(lim.TPM, charged), used-charged)
-		} else if resp.Status >= 400 {
+		} else if !ok && resp.Status >= 400 {
 			// A refused request used no tokens.
 			_ = l.buckets.Charge(ctx, key+":tpm", tokenBucket(lim.TPM, charged), -charged)
 		}

@@ -152,26 +152,30 @@ func TestRateLimitedWithoutSending(t *testing.T) {
 	assert.Empty(t, res.Calls[1].Requests[0].Status, "no answer")
 }
 
-// TestThrottledAnswerPausesTheBudget: a 429 (here from a fake stricter
-// than the account's rate_limits say) pauses the budget of every script
-// until the provider's retry-after, and the retries then succeed.
+// TestThrottledAnswerPausesTheBudget: a 429 pauses the budget of every
+// script until the provider's retry-after: a call made by another script
+// just after it waits out the pause before it is sent.
 func TestThrottledAnswerPausesTheBudget(t *testing.T) {
-	fake := openaitest.NewServer(openaitest.WithRateLimits(openaitest.RateLimits{RPM: 120}))
+	fake := openaitest.NewServer()
 	defer fake.Close()
+	fake.InjectFault(openaitest.Fault{Status: 429, Header: map[string]string{"retry-after-ms": "1000"}, Times: 1})
 	limiter := ratelimit.New(ratelimit.NewMemory())
-	client := integration.NewClient()
-	client.Limiter = limiter
-	h := kosmo.New(kosmo.Options{Client: client, Accounts: accounts.Config{"openai": {Default: "default", Accounts: []*integration.Account{{
-		Name: "default", Key: integration.NewSecret(openaitest.DefaultAPIKey), BaseURL: fake.BaseURL(),
-		RateLimits: integration.RateLimits{RPM: 6000},
-	}}}}})
-	for _, err := range runAll(t.Context(), []*kosmo.Host{h}, 4, chatScript(3)) {
-		require.NoError(t, err)
-	}
+	h := host(fake, limiter, integration.RateLimits{RPM: 6000})
+	call := `return app.integrations.openai.openai_chat_completion{ model = "gpt-4o-mini", messages = { { role = "user", content = "Hi" } } }.object`
+
+	_, err := h.Run(t.Context(), "first.lua", call)
+	var se *luabridge.ScriptError
+	require.ErrorAs(t, err, &se, "the account allows no retry")
+	assert.Equal(t, "rate_limit_exceeded", se.Fields["code"])
+	assert.Zero(t, limiter.Stats().Waited)
+
+	res, err := h.Run(t.Context(), "second.lua", call)
+	require.NoError(t, err)
+	assert.Equal(t, []any{"chat.completion"}, res.Values)
 	st := limiter.Stats()
-	assert.NotZero(t, st.Throttled)
-	assert.EqualValues(t, fake.RateLimited(), st.Throttled)
-	assert.NotZero(t, st.Waited, "the pause made later calls wait")
+	assert.EqualValues(t, 1, st.Throttled)
+	assert.EqualValues(t, 1, st.Waited, "the second call waited for the pause")
+	assert.GreaterOrEqual(t, st.LongestWait, 500*time.Millisecond)
 }
 
 // TestHostsShareABudgetThroughRedis: two hosts, each with its own
