@@ -35,10 +35,7 @@ type Limiter struct {
 
 	mu      sync.Mutex
 	learned map[string]integration.RateLimits
-	// lines hold one token per budget: the caller holding it is the one
-	// taking shares; the others wait for it in line, in the order they
-	// came (a channel's waiters are served first come, first served).
-	lines map[string]chan struct{}
+	lines   map[string]*line
 
 	stats stats
 }
@@ -65,7 +62,7 @@ type Stats struct {
 // New returns a Limiter keeping its budgets in buckets (NewMemory() for
 // one process, OpenRedis for several hosts).
 func New(buckets Buckets) *Limiter {
-	return &Limiter{buckets: buckets, learned: map[string]integration.RateLimits{}, lines: map[string]chan struct{}{}}
+	return &Limiter{buckets: buckets, learned: map[string]integration.RateLimits{}, lines: map[string]*line{}}
 }
 
 // Stats returns the counters so far.
@@ -119,7 +116,9 @@ func (l *Limiter) Acquire(ctx context.Context, acct *integration.Account, req *h
 	key := budgetKey(acct, model)
 	lim := l.limits(acct, key)
 	start := time.Now()
-	if err := l.inLine(ctx, model, key, func() error { return l.await(ctx, model, key, lim, tokens) }); err != nil {
+	if err := l.inLine(ctx, model, key,
+		func() (bool, error) { return l.tryTake(ctx, key, lim, tokens) },
+		func() error { return l.await(ctx, model, key, lim, tokens) }); err != nil {
 		return nil, err
 	}
 	if waited := time.Since(start); waited > time.Millisecond {
@@ -138,22 +137,41 @@ func (l *Limiter) Acquire(ctx context.Context, acct *integration.Account, req *h
 	return func(resp *integration.Response) { l.observe(ctx, acct, key, lim, charged, resp) }, nil
 }
 
-// inLine runs take once the callers of the budget key that came before
-// have taken their shares: within a process, shares go in the order the
-// calls came, so that no call waits much longer than the queue's length
-// (among hosts, each host's first in line competes for the next share).
-func (l *Limiter) inLine(ctx context.Context, model, key string, take func() error) error {
+// line is the queue of the callers waiting for shares of one budget. Its
+// token is held by the caller taking shares; the others wait for it in
+// the order they came (a channel's waiters are served first come, first
+// served).
+type line struct {
+	token   chan struct{}
+	waiting atomic.Int64
+}
+
+// inLine runs take. While no caller of the budget key waits, take runs at
+// once, and when it finds the shares there that is all; a caller that
+// must wait, or that finds others waiting, joins the line, so that within
+// a process shares go in the order the calls came and no call waits much
+// longer than the queue (among hosts, each host's first in line competes
+// for the next share). tryTake takes the shares if they are there without
+// waiting, and reports whether it did.
+func (l *Limiter) inLine(ctx context.Context, model, key string, tryTake func() (bool, error), take func() error) error {
 	l.mu.Lock()
-	line := l.lines[key]
-	if line == nil {
-		line = make(chan struct{}, 1)
-		line <- struct{}{}
-		l.lines[key] = line
+	ln := l.lines[key]
+	if ln == nil {
+		ln = &line{token: make(chan struct{}, 1)}
+		ln.token <- struct{}{}
+		l.lines[key] = ln
 	}
 	l.mu.Unlock()
+	if ln.waiting.Load() == 0 {
+		if ok, err := tryTake(); ok || err != nil {
+			return err
+		}
+	}
+	ln.waiting.Add(1)
+	defer ln.waiting.Add(-1)
 	start := time.Now()
 	select {
-	case <-line:
+	case <-ln.token:
 	case <-ctx.Done():
 		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
 			l.stats.refused.Add(1)
@@ -161,8 +179,32 @@ func (l *Limiter) inLine(ctx context.Context, model, key string, take func() err
 		}
 		return ctx.Err()
 	}
-	defer func() { line <- struct{}{} }()
+	defer func() { ln.token <- struct{}{} }()
 	return take()
+}
+
+// tryTake takes the tokens and the request when both are there and the
+// budget is not paused, and reports whether it did; it never waits.
+func (l *Limiter) tryTake(ctx context.Context, key string, lim integration.RateLimits, tokens int) (bool, error) {
+	if d, err := l.buckets.Paused(ctx, key); err != nil || d > 0 {
+		return false, err
+	}
+	tookTokens := false
+	if lim.TPM > 0 && tokens > 0 {
+		if d, err := l.buckets.Take(ctx, key+":tpm", tokenBucket(lim.TPM, tokens), tokens); err != nil || d > 0 {
+			return false, err
+		}
+		tookTokens = true
+	}
+	if lim.RPM > 0 {
+		if d, err := l.buckets.Take(ctx, key+":rpm", requestBucket(lim.RPM), 1); err != nil || d > 0 {
+			if tookTokens {
+				_ = l.buckets.Charge(context.WithoutCancel(ctx), key+":tpm", tokenBucket(lim.TPM, tokens), -tokens)
+			}
+			return false, err
+		}
+	}
+	return true, nil
 }
 
 // await waits until the budget is not paused, then takes the tokens, then
