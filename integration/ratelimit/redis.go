@@ -68,7 +68,10 @@ func (r *Redis) Take(ctx context.Context, key string, b Bucket, n int) (time.Dur
 }
 
 // Charge implements Buckets: AllowAtMost for a debit (as much as the
-// bucket holds), AllowN for a give-back.
+// bucket holds), AllowN for a give-back. A give-back larger than what the
+// bucket lacks is cut to whole shares that keep the bucket's time ahead
+// of now (redis_rate keeps none before it), so that it leaves the bucket
+// full but for less than one share.
 func (r *Redis) Charge(ctx context.Context, key string, b Bucket, n int) error {
 	if b.Rate <= 0 || n == 0 {
 		return nil
