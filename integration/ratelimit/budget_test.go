@@ -83,6 +83,8 @@ func TestEstimate(t *testing.T) {
 		{"embedding token ids", `{"model":"text-embedding-3-small","input":[1,2,3,4,5]}`, "text-embedding-3-small", 5},
 		{"embedding token id lists", `{"model":"text-embedding-3-small","input":[[1,2],[3]]}`, "text-embedding-3-small", 3},
 		{"responses", `{"model":"gpt-4o","input":"abcd","instructions":"efgh","max_output_tokens":10}`, "gpt-4o", 1 + 1 + 10},
+		{"escapes and non-ASCII count as one character each", `{"model":"m","input":"\"\u00e9\n\\été"}`, "m", 2},
+		{"framing values aside, other values counted", `{"model":"m","messages":[{"role":"user","content":[{"type":"text","text":"abcd"},{"type":"image_url","image_url":{"url":"abcdefgh"}}]}]}`, "m", 3 + 3 + 3},
 		{"no model", `{"input":"abcd"}`, "", 1},
 		{"other request", `{"model":"dall-e-3","prompt":"a cat"}`, "dall-e-3", 0},
 		{"not JSON", `--boundary`, "", 0},
@@ -106,6 +108,9 @@ func TestUsage(t *testing.T) {
 		{`{"usage":{"input_tokens":5,"output_tokens":7}}`, 12, true},
 		{`{"usage":{"prompt_tokens":9,"total_tokens":9}}`, 9, true},
 		{`{"data":[]}`, 0, false},
+		{`{"choices":[{"message":{"content":"the \"usage\": {\"total_tokens\": 99} of it"}}],"usage":{"prompt_tokens":2,"completion_tokens":3,"total_tokens":5}}`, 5, true},
+		{`{"output":[{"usage":{"total_tokens":1}}],"usage":{"input_tokens":4,"output_tokens":4,"total_tokens":8,"details":{"x":"}"}}}`, 8, true},
+		{`{"usage":null}`, 0, false},
 		{`not json`, 0, false},
 	}
 	for _, c := range cases {

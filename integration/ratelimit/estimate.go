@@ -1,6 +1,7 @@
 package ratelimit
 
 import (
+	"bytes"
 	"encoding/json"
 	"unicode/utf8"
 )
@@ -73,38 +74,50 @@ func inputTokens(raw json.RawMessage) int {
 }
 
 // textTokens estimates the tokens of the text in a JSON value: the
-// characters of its strings (object keys aside) over charsPerToken,
-// rounded up.
+// characters of its string values (keys, and the values of "role" and
+// "type", which are framing, aside) over charsPerToken, rounded up.
 func textTokens(raw json.RawMessage) int {
-	var v any
-	if json.Unmarshal(raw, &v) != nil {
-		return 0
-	}
-	chars := countChars(v)
+	chars := textChars(raw)
 	return (chars + charsPerToken - 1) / charsPerToken
 }
 
-func countChars(v any) int {
-	switch v := v.(type) {
-	case string:
-		return utf8.RuneCountInString(v)
-	case []any:
-		n := 0
-		for _, e := range v {
-			n += countChars(e)
+// textChars counts the characters of the string values of a valid JSON
+// text, as textTokens says, without decoding it: an escape sequence is
+// one character.
+func textChars(raw []byte) int {
+	chars := 0
+	framing := false // the last key was role or type
+	for i := 0; i < len(raw); i++ {
+		if raw[i] != '"' {
+			continue
 		}
-		return n
-	case map[string]any:
-		n := 0
-		for k, e := range v {
-			if k == "role" || k == "type" {
-				continue // framing, counted in perMessage
+		start, n := i+1, 0
+		for i++; i < len(raw) && raw[i] != '"'; i++ {
+			if raw[i] == '\\' {
+				i++
+				if i < len(raw) && raw[i] == 'u' {
+					i += 4
+				}
+			} else if raw[i] >= 0x80 && !utf8.RuneStart(raw[i]) {
+				continue
 			}
-			n += countChars(e)
+			n++
 		}
-		return n
+		j := i + 1
+		for j < len(raw) && (raw[j] == ' ' || raw[j] == '\t' || raw[j] == '\n' || raw[j] == '\r') {
+			j++
+		}
+		if j < len(raw) && raw[j] == ':' {
+			key := string(raw[start:min(i, len(raw))])
+			framing = key == "role" || key == "type"
+			continue
+		}
+		if !framing {
+			chars += n
+		}
+		framing = false
 	}
-	return 0
+	return chars
 }
 
 func mustJSON(s string) json.RawMessage {
@@ -125,11 +138,42 @@ func Usage(body []byte) (tokens int, ok bool) {
 			Output     int  `json:"output_tokens"`
 		} `json:"usage"`
 	}
-	if json.Unmarshal(body, &r) != nil || r.Usage == nil {
+	// Only the top-level usage object is read, not the whole answer: a
+	// key cannot hide in a string value (its quotes would be escaped),
+	// and the top-level usage comes after any nested one.
+	i := bytes.LastIndex(body, []byte(`"usage"`))
+	if i < 0 {
+		return 0, false
+	}
+	if json.Unmarshal(append(append([]byte("{"), usageObject(body[i:])...), '}'), &r) != nil || r.Usage == nil {
 		return 0, false
 	}
 	if r.Usage.Total != nil {
 		return *r.Usage.Total, true
 	}
 	return r.Usage.Prompt + r.Usage.Completion + r.Usage.Input + r.Usage.Output, true
+}
+
+// usageObject returns the `"usage": {…}` member that starts member, up to
+// its closing brace (all of member when it has none).
+func usageObject(member []byte) []byte {
+	depth, inString := 0, false
+	for i := 0; i < len(member); i++ {
+		c := member[i]
+		switch {
+		case inString && c == '\\':
+			i++
+		case c == '"':
+			inString = !inString
+		case inString:
+		case c == '{':
+			depth++
+		case c == '}':
+			depth--
+			if depth == 0 {
+				return member[:i+1]
+			}
+		}
+	}
+	return member
 }

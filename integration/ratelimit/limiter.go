@@ -271,7 +271,7 @@ func (l *Limiter) observe(ctx context.Context, acct *integration.Account, key st
 	}
 	ctx = context.WithoutCancel(ctx)
 	h := resp.Header
-	learned := integration.RateLimits{RPM: headerInt(h, "x-ratelimit-limit-requests"), TPM: headerInt(h, "x-ratelimit-limit-tokens")}
+	learned := integration.RateLimits{RPM: headerInt(h, "X-Ratelimit-Limit-Requests"), TPM: headerInt(h, "X-Ratelimit-Limit-Tokens")}
 	if learned.RPM > 0 || learned.TPM > 0 {
 		l.mu.Lock()
 		old := l.learned[key]
@@ -289,9 +289,14 @@ func (l *Limiter) observe(ctx context.Context, acct *integration.Account, key st
 		l.stats.throttled.Add(1)
 		pause = retryAfter(h)
 	}
-	for _, kind := range []string{"requests", "tokens"} {
-		if v := h.Get("x-ratelimit-remaining-" + kind); v == "0" {
-			pause = max(pause, parseReset(h.Get("x-ratelimit-reset-"+kind)))
+	// The header names are written canonical, so that reading them
+	// allocates nothing.
+	for _, kind := range [...]struct{ remaining, reset string }{
+		{"X-Ratelimit-Remaining-Requests", "X-Ratelimit-Reset-Requests"},
+		{"X-Ratelimit-Remaining-Tokens", "X-Ratelimit-Reset-Tokens"},
+	} {
+		if h.Get(kind.remaining) == "0" {
+			pause = max(pause, parseReset(h.Get(kind.reset)))
 		}
 	}
 	if pause > 0 {
@@ -323,7 +328,7 @@ func headerInt(h http.Header, name string) int {
 // retryAfter reads retry-after-ms or Retry-After in seconds; 1 s when
 // absent (a 429 pauses the budget at least that long).
 func retryAfter(h http.Header) time.Duration {
-	if v := h.Get("retry-after-ms"); v != "" {
+	if v := h.Get("Retry-After-Ms"); v != "" {
 		if ms, err := strconv.ParseFloat(v, 64); err == nil && ms > 0 {
 			return min(time.Duration(ms*float64(time.Millisecond)), time.Minute)
 		}
