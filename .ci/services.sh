@@ -19,7 +19,7 @@ kosmo_services() {
 	# Debian's packages, not whatever else may be on PATH: this runs on a
 	# fresh machine.
 	local pg_bin
-	pg_bin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"
+	pg_bin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)"
 	if [ -z "$pg_bin" ] || ! command -v redis-server >/dev/null; then
 		if [ "$(id -u)" != 0 ]; then
 			echo "services: PostgreSQL or Redis is missing; run as root to install them (apt-get install postgresql redis-server)" >&2
@@ -34,8 +34,8 @@ kosmo_services() {
 		if [ ! -e "$policy" ]; then
 			printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod +x "$policy" && created_policy=1
 		fi
-		apt-get install -y -qq postgresql redis-server >/dev/null
-		local rc=$?
+		local rc=0
+		apt-get install -y -qq postgresql redis-server >/dev/null || rc=$?
 		[ -n "$created_policy" ] && rm -f "$policy"
 		[ $rc = 0 ] || return $rc
 		pg_bin="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)"
