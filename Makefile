@@ -58,6 +58,12 @@ bench:
 rss:
 	bash bench/rss.sh
 
+.PHONY: load
+## load: three hosts sharing one account's rate budget (Redis) against a rate-limited fake, and
+## the same without the shared budget (about two minutes; starts Redis when none is given)
+load:
+	bash bench/load.sh
+
 ## mcp-client: the official TypeScript MCP SDK as a client of `kosmo mcp serve --fake`
 mcp-client:
 	bash .ci/mcp-client.sh

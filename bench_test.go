@@ -16,6 +16,7 @@ import (
 	"github.com/kosmo-run/kosmo/integration"
 	"github.com/kosmo-run/kosmo/integration/openai"
 	"github.com/kosmo-run/kosmo/integration/openai/openaitest"
+	"github.com/kosmo-run/kosmo/integration/ratelimit"
 	"github.com/kosmo-run/kosmo/luabridge"
 )
 
@@ -51,25 +52,17 @@ func BenchmarkConcurrency(b *testing.B) {
 	b.Cleanup(srv.Close)
 	ctx := context.Background()
 
-	b.Run("kosmo", func(b *testing.B) {
-		client := integration.NewClient()
-		client.HTTP = benchHTTPClient()
-		host := kosmo.New(kosmo.Options{Accounts: benchAccounts(srv), Client: client})
-		src := fmt.Sprintf(`
-local args = { model = "gpt-4o-mini", max_tokens = 50, messages = { { role = "user", content = "Say hello." } } }
-for i = 1, %d do
-  local r = app.integrations.openai.openai_chat_completion(args)
-  assert(r.choices[1].message.content)
-end`, benchCalls)
-		b.ReportAllocs()
-		for b.Loop() {
-			runAll(b, func() error {
-				_, err := host.Run(ctx, "bench.lua", src)
-				return err
-			})
-		}
-		b.ReportMetric(float64(benchVMs*benchCalls*b.N)/b.Elapsed().Seconds(), "calls/s")
-	})
+	// kosmo-budget is kosmo with the rate budget kosmo's CLI gives every
+	// host (in this process), learned from the fake's headers.
+	for _, limiter := range []struct {
+		name string
+		new  func() integration.AttemptLimiter
+	}{
+		{"kosmo", func() integration.AttemptLimiter { return nil }},
+		{"kosmo-budget", func() integration.AttemptLimiter { return ratelimit.New(ratelimit.NewMemory()) }},
+	} {
+		benchKosmoChat(b, limiter.name, srv, limiter.new())
+	}
 
 	b.Run("go", func(b *testing.B) {
 		hc := benchHTTPClient()
@@ -87,6 +80,32 @@ end`, benchCalls)
 					}
 				}
 				return nil
+			})
+		}
+		b.ReportMetric(float64(benchVMs*benchCalls*b.N)/b.Elapsed().Seconds(), "calls/s")
+	})
+}
+
+// benchKosmoChat is the kosmo side of BenchmarkConcurrency, with limiter
+// (none when nil) pacing its calls.
+func benchKosmoChat(b *testing.B, name string, srv *openaitest.Server, limiter integration.AttemptLimiter) {
+	ctx := context.Background()
+	b.Run(name, func(b *testing.B) {
+		client := integration.NewClient()
+		client.HTTP = benchHTTPClient()
+		client.Limiter = limiter
+		host := kosmo.New(kosmo.Options{Accounts: benchAccounts(srv), Client: client})
+		src := fmt.Sprintf(`
+local args = { model = "gpt-4o-mini", max_tokens = 50, messages = { { role = "user", content = "Say hello." } } }
+for i = 1, %d do
+  local r = app.integrations.openai.openai_chat_completion(args)
+  assert(r.choices[1].message.content)
+end`, benchCalls)
+		b.ReportAllocs()
+		for b.Loop() {
+			runAll(b, func() error {
+				_, err := host.Run(ctx, "bench.lua", src)
+				return err
 			})
 		}
 		b.ReportMetric(float64(benchVMs*benchCalls*b.N)/b.Elapsed().Seconds(), "calls/s")

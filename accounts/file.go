@@ -433,7 +433,7 @@ const keysRule = "keys are lowercase: remove one"
 
 // Keys of the top level and of an integration.
 var (
-	topKeys         = []string{"integrations", "store"}
+	topKeys         = []string{"integrations", "store", "rate_limit_store"}
 	integrationKeys = []string{"default", "accounts"}
 )
 
@@ -468,6 +468,12 @@ func (d *fileDecoder) decode(root *value) (fileConfig, error) {
 				return fc, err
 			}
 			fc.Store = s
+		case "rate_limit_store":
+			s, err := d.str("rate_limit_store", e, false)
+			if err != nil {
+				return fc, err
+			}
+			fc.RateLimitStore = s
 		default:
 			return fc, d.unknownKey("", e, topKeys)
 		}
@@ -547,6 +553,10 @@ func (d *fileDecoder) account(path string, v *value, in *integration.Integration
 				return ac, d.errorf(keyPath, e.line, "true or false expected, got %s", describeValue(e.val, false))
 			}
 			ac.ReadOnly = b
+		case "rate_limits":
+			if ac.RateLimits, err = d.rateLimits(keyPath, e.val); err != nil {
+				return ac, err
+			}
 		default:
 			if in.Setting(e.key) == nil {
 				return ac, d.unknownKey(path, e, known)

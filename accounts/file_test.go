@@ -76,9 +76,9 @@ api_key = "sk-other-000000000000"
 		{"openai and OPENAI", "config.yaml", "integrations:\n  openai:\n    default: work\n  OPENAI:\n    default: work\n",
 			", line 4: integrations: 'openai' (line 2) and 'OPENAI' (line 4) differ only in case; integration names are lowercase: remove one"},
 		{"capitalised top key", "config.yaml", "Integrations:\n  openai: {}\n",
-			", line 1: Integrations: unknown key; did you mean 'integrations'? (known: integrations, store)"},
+			", line 1: Integrations: unknown key; did you mean 'integrations'? (known: integrations, store, rate_limit_store)"},
 		{"capitalised setting", "config.yaml", "integrations:\n  openai:\n    accounts:\n      work:\n        api_key_env: WORK_KEY\n        Read_Only: true\n",
-			", line 6: integrations.openai.accounts.work.Read_Only: unknown key; did you mean 'read_only'? (known: api_key, api_key_env, api_key_file, base_url, organization, project, timeout, max_retries, read_only, assistants, reasoning_models, drop_params, media_models)"},
+			", line 6: integrations.openai.accounts.work.Read_Only: unknown key; did you mean 'read_only'? (known: api_key, api_key_env, api_key_file, base_url, organization, project, timeout, max_retries, read_only, rate_limits, assistants, reasoning_models, drop_params, media_models)"},
 		{"read_only and READ_ONLY", "config.yaml", "integrations:\n  openai:\n    accounts:\n      work:\n        api_key_env: WORK_KEY\n        read_only: true\n        READ_ONLY: false\n",
 			", line 7: integrations.openai.accounts.work: 'read_only' (line 6) and 'READ_ONLY' (line 7) differ only in case; keys are lowercase: remove one"},
 		{"capitalised default", "config.yaml", "integrations:\n  openai:\n    default: Work\n    accounts:\n      work:\n        api_key_env: WORK_KEY\n",
@@ -93,10 +93,10 @@ func TestConfigErrorsNameFileLineAndKey(t *testing.T) {
 	account := func(lines string) string {
 		return "integrations:\n  openai:\n    accounts:\n      work:\n        api_key_env: WORK_KEY\n        " + lines + "\n"
 	}
-	const known = " (known: api_key, api_key_env, api_key_file, base_url, organization, project, timeout, max_retries, read_only, assistants, reasoning_models, drop_params, media_models)"
+	const known = " (known: api_key, api_key_env, api_key_file, base_url, organization, project, timeout, max_retries, read_only, rate_limits, assistants, reasoning_models, drop_params, media_models)"
 	checkConfigErrors(t, []configCase{
 		// unknown keys, level by level
-		{"top level", "config.yaml", "stores: /tmp/x.db\n", ", line 1: stores: unknown key; did you mean 'store'? (known: integrations, store)"},
+		{"top level", "config.yaml", "stores: /tmp/x.db\n", ", line 1: stores: unknown key; did you mean 'store'? (known: integrations, store, rate_limit_store)"},
 		{"integration level", "config.yaml", "integrations:\n  openai:\n    defualt: work\n", ", line 3: integrations.openai.defualt: unknown key; did you mean 'default'? (known: default, accounts)"},
 		{"integration level, accounts", "config.yaml", "integrations:\n  openai:\n    acounts:\n      work: {}\n", ", line 3: integrations.openai.acounts: unknown key; did you mean 'accounts'? (known: default, accounts)"},
 		{"an account directly under the integration", "config.yaml", "integrations:\n  openai:\n    work:\n      api_key_env: WORK_KEY\n", ", line 3: integrations.openai.work: unknown key (known: default, accounts)"},

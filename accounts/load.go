@@ -141,6 +141,8 @@ type fileConfig struct {
 	Integrations map[string]integrationConfig
 	// Store is where the host keeps its state (a file path).
 	Store string
+	// RateLimitStore is where rate budgets are shared (redis://…).
+	RateLimitStore string
 }
 
 // Loaded is everything the configuration says.
@@ -155,6 +157,10 @@ type Loaded struct {
 	// KeyFiles are the key files the config file names (api_key_file),
 	// read or not.
 	KeyFiles []string
+	// RateLimitStore is where rate budgets are shared between hosts:
+	// $KOSMO_RATE_LIMIT_STORE, else the file's rate_limit_store key, else
+	// "" for this process alone.
+	RateLimitStore string
 }
 
 type integrationConfig struct {
@@ -174,13 +180,14 @@ type accountConfig struct {
 	Timeout      string
 	MaxRetries   *int
 	ReadOnly     bool
+	RateLimits   integration.RateLimits
 	// Settings are the other keys: the integration's own settings
 	// (integration.Setting), whose values accountSettings checks.
 	Settings map[string]string
 }
 
 // commonKeys are the account keys every integration has.
-var commonKeys = []string{"api_key", "api_key_env", "api_key_file", "base_url", "organization", "project", "timeout", "max_retries", "read_only"}
+var commonKeys = []string{"api_key", "api_key_env", "api_key_file", "base_url", "organization", "project", "timeout", "max_retries", "read_only", "rate_limits"}
 
 var accountName = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
 
@@ -325,6 +332,10 @@ func LoadAll(src Sources, integrations []*integration.Integration) (Loaded, erro
 	l := Loaded{Accounts: cfg, File: file, Store: expandHome(fc.Store, src.HomeDir), KeyFiles: keyFiles(fc, src)}
 	if v := src.getenv("KOSMO_STORE"); v != "" {
 		l.Store = v
+	}
+	l.RateLimitStore = fc.RateLimitStore
+	if v := src.getenv("KOSMO_RATE_LIMIT_STORE"); v != "" {
+		l.RateLimitStore = v
 	}
 	return l, err
 }
@@ -490,7 +501,7 @@ func buildAccount(in *integration.Integration, name string, ac accountConfig, sr
 		return nil, err
 	}
 	acct := &integration.Account{Name: name, BaseURL: ac.BaseURL, Organization: ac.Organization, Project: ac.Project,
-		MaxRetries: ac.MaxRetries, ReadOnly: ac.ReadOnly, Settings: settings}
+		MaxRetries: ac.MaxRetries, ReadOnly: ac.ReadOnly, RateLimits: ac.RateLimits, Settings: settings}
 	if !src.IgnoreKeys {
 		key, source, keyPath, err := readKey(ac, src)
 		switch {

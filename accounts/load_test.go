@@ -150,7 +150,7 @@ func TestSearchPath(t *testing.T) {
 func TestConfigErrors(t *testing.T) {
 	tests := []struct{ name, text, want string }{
 		{"unknown key", "integrations:\n  openai:\n    accounts:\n      work:\n        api_kee: x\n", "line 5: integrations.openai.accounts.work.api_kee: unknown key; did you mean 'api_key'?"},
-		{"unknown top key", "accounts:\n  work: 1\n", "line 1: accounts: unknown key (known: integrations, store)"},
+		{"unknown top key", "accounts:\n  work: 1\n", "line 1: accounts: unknown key (known: integrations, store, rate_limit_store)"},
 		{"unknown integration", "integrations:\n  opnai:\n    accounts:\n      a:\n        api_key: k\n", "line 2: integrations.opnai: unknown integration; did you mean 'openai'? (known: openai)"},
 		{"malformed yaml", "integrations:\n  openai: [\n", "line 2: not valid YAML: did not find expected node content"},
 		{"bad name", "integrations:\n  openai:\n    accounts:\n      9work:\n        api_key: sk-1\n", "line 4: integrations.openai.accounts.9work: account names are lowercase identifiers"},

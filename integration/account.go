@@ -64,6 +64,8 @@ type Account struct {
 	MaxRetries *int
 	// ReadOnly refuses write operations for this account.
 	ReadOnly bool
+	// RateLimits are the account's budgets per model (rate_limits).
+	RateLimits RateLimits
 	// Settings hold the account's values of its integration's Settings,
 	// by name; a setting not here takes its default.
 	Settings map[string]string

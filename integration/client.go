@@ -44,6 +44,8 @@ type Client struct {
 	Sleep func(ctx context.Context, d time.Duration) error
 	// UserAgent is sent with every request.
 	UserAgent string
+	// Limiter, when set, paces every attempt by rate budgets.
+	Limiter AttemptLimiter
 }
 
 // NewClient returns a Client with the default policy.
@@ -105,6 +107,8 @@ type SendOptions struct {
 	// Stream, when set, reads a successful answer's body as it arrives
 	// (Request.Stream).
 	Stream func(io.Reader) error
+	// Account is whose budgets the Limiter applies.
+	Account *Account
 }
 
 // Send performs req (whose body is body), retrying by the policy. A response
@@ -116,7 +120,12 @@ func (c *Client) Send(ctx context.Context, req *http.Request, body []byte, opts 
 		retries = *opts.MaxRetries
 	}
 	for attempt := 1; ; attempt++ {
+		done, err := c.acquire(ctx, req, body, opts.Account)
+		if err != nil {
+			return nil, &attemptsError{attempts: attempt - 1, err: err}
+		}
 		resp, sent, err := c.attempt(ctx, req, body, opts.Timeout, opts.Stream)
+		done(resp)
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}

@@ -116,7 +116,7 @@ func (x *Exchange) Send(ctx context.Context, req *Request) (*Response, error) {
 	if x.in.Authorize != nil {
 		x.in.Authorize(hreq.Header, x.acct)
 	}
-	opts := SendOptions{MaxRetries: x.acct.MaxRetries, Timeout: x.acct.Timeout, Idempotent: idempotent, Stream: req.Stream}
+	opts := SendOptions{MaxRetries: x.acct.MaxRetries, Timeout: x.acct.Timeout, Idempotent: idempotent, Stream: req.Stream, Account: x.acct}
 	resp, err := x.client.Send(ctx, hreq, plan.Body, opts)
 	if err != nil {
 		info.Attempts = Attempts(err)
@@ -126,6 +126,11 @@ func (x *Exchange) Send(ctx context.Context, req *Request) (*Response, error) {
 		if stopped := (*StreamStopped)(nil); errors.As(err, &stopped) {
 			info.Status = stopped.Status
 			return nil, stopped.Err
+		}
+		var limited *RateLimitedError
+		if errors.As(err, &limited) {
+			return nil, &APIError{Function: x.fn.Name, Account: x.acct.Name, Type: TypeRateLimited, Code: TypeRateLimited,
+				Message: limited.Error(), Retryable: true, Attempts: info.Attempts, Err: limited}
 		}
 		var tooLarge *ResponseTooLargeError
 		if errors.As(err, &tooLarge) {

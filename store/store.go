@@ -11,6 +11,7 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
 )
 
 // ErrNotFound is a record that does not exist in its kind and scope.
@@ -74,4 +75,36 @@ type Store interface {
 	List(ctx context.Context, kind, scope string, opts ListOptions) (Page, error)
 	// Close releases the store.
 	Close() error
+}
+
+// DefaultLimit is the page size of a List whose Limit is below 1.
+const DefaultLimit = 20
+
+// Plan reads the options as an engine needs them: the page size (Limit,
+// or DefaultLimit when below 1) and whether the order is ascending; an
+// order other than Desc, Asc or empty is an error.
+func (o ListOptions) Plan() (limit int, asc bool, err error) {
+	limit = o.Limit
+	if limit < 1 {
+		limit = DefaultLimit
+	}
+	switch o.Order {
+	case "", Desc:
+		return limit, false, nil
+	case Asc:
+		return limit, true, nil
+	}
+	return 0, false, fmt.Errorf("unknown order %q", o.Order)
+}
+
+// NewPage is the page of an engine that fetched up to one more record than
+// limit, to know whether more follow.
+func NewPage(records []Record, limit int) Page {
+	if records == nil {
+		records = []Record{}
+	}
+	if len(records) > limit {
+		return Page{Records: records[:limit], HasMore: true}
+	}
+	return Page{Records: records}
 }

@@ -22,6 +22,7 @@ func (a *app) newFakeCmd() *cobra.Command {
 		logFile string
 		quiet   bool
 		date    string
+		limits  openaitest.RateLimits
 	)
 	cmd := &cobra.Command{
 		Use:   "fake",
@@ -42,7 +43,8 @@ its connection closed.`,
 		Example: `  kosmo fake --addr 127.0.0.1:8080
   OPENAI_BASE_URL=http://127.0.0.1:8080/v1 OPENAI_API_KEY=` + openaitest.DefaultAPIKey + ` kosmo run agent.lua
   kosmo fake --log fake-requests.log
-  kosmo fake --date 2027-01-15   # answer as OpenAI will on that day: gpt-4o and tts-1 shut down`,
+  kosmo fake --date 2027-01-15   # answer as OpenAI will on that day: gpt-4o and tts-1 shut down
+  kosmo fake --rpm 600 --tpm 60000`,
 		Args: argsUsage(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if quiet && logFile != "" {
@@ -56,6 +58,10 @@ its connection closed.`,
 			if legacy {
 				opts = append(opts, openaitest.WithLegacyAssistants())
 			}
+			if limits.RPM < 0 || limits.TPM < 0 {
+				return usagef("--rpm and --tpm take a number of requests or tokens per minute (0 for no limit)")
+			}
+			opts = append(opts, openaitest.WithRateLimits(limits))
 			switch {
 			case quiet:
 			case logFile != "":
@@ -79,6 +85,8 @@ its connection closed.`,
 	cmd.Flags().StringVar(&logFile, "log", "", "append the request log to `FILE` instead of standard error")
 	cmd.Flags().BoolVar(&quiet, "quiet", false, "log no request")
 	cmd.Flags().StringVar(&date, "date", "", "answer as on `YYYY-MM-DD` (default today, or "+openaitest.DateEnv+"): models shut down by then are refused")
+	cmd.Flags().IntVar(&limits.RPM, "rpm", 0, "answer 429 rate_limit_exceeded past `N` requests per minute for each key and model, as OpenAI does (0: no limit)")
+	cmd.Flags().IntVar(&limits.TPM, "tpm", 0, "answer 429 rate_limit_exceeded past `N` tokens per minute for each key and model (0: no limit)")
 	return cmd
 }
 

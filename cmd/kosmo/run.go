@@ -21,6 +21,7 @@ import (
 	"github.com/kosmo-run/kosmo/internal/fileread"
 	"github.com/kosmo-run/kosmo/luabridge"
 	"github.com/kosmo-run/kosmo/store"
+	"github.com/kosmo-run/kosmo/store/engine"
 	"github.com/kosmo-run/kosmo/store/sqlite"
 )
 
@@ -266,6 +267,11 @@ func (a *app) newHostClient(ctx context.Context, p *policyFlags, captureOutput b
 	if captureOutput {
 		stdout, keep = nil, 0
 	}
+	client, closeClient, err := a.rateLimitedClient(loaded.RateLimitStore, client)
+	if err != nil {
+		cleanup()
+		return nil, nil, err
+	}
 	var (
 		auditLog *audit.Writer
 		gate     func() error
@@ -274,6 +280,7 @@ func (a *app) newHostClient(ctx context.Context, p *policyFlags, captureOutput b
 	if p.audit != "" {
 		if auditLog, err = audit.OpenContext(ctx, auditPath); err != nil {
 			cleanup()
+			closeClient()
 			if ctx.Err() != nil {
 				return nil, nil, err
 			}
@@ -313,6 +320,7 @@ func (a *app) newHostClient(ctx context.Context, p *policyFlags, captureOutput b
 	return host, func() error {
 		spin.stop()
 		cleanup()
+		closeClient()
 		_ = host.Close()
 		if auditLog == nil {
 			return nil
@@ -459,19 +467,14 @@ func (a *app) protectOwnFiles(loaded accounts.Loaded, auditFile string, configur
 	}
 }
 
-// openStore returns the store at path (the default place when ""),
-// opened when a script first uses it, so that scripts that never do create
-// no file.
-func (a *app) openStore(path string) *store.LazyStore {
-	if path == "" {
-		path = sqlite.DefaultPath(a.env.getenv, a.env.HomeDir)
-	}
+// openStore returns the store the setting names (a SQLite file, the
+// default place when "", or a PostgreSQL URL; see store/engine), opened
+// when a script first uses it, so that scripts that never do create no
+// file and open no connection.
+func (a *app) openStore(setting string) *store.LazyStore {
+	env := engine.Env{Getenv: a.env.Getenv, DefaultPath: sqlite.DefaultPath(a.env.Getenv, a.env.HomeDir)}
 	return store.Lazy(func(ctx context.Context) (store.Store, error) {
-		db, err := sqlite.Open(ctx, path)
-		if err != nil {
-			return nil, fmt.Errorf("store %s: %w", path, err)
-		}
-		return db, nil
+		return engine.Open(ctx, setting, env)
 	})
 }
 

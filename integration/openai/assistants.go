@@ -748,7 +748,8 @@ error naming the parameter, never dropped.
 
 kosmo's store is a SQLite file, by default ` + "`$XDG_DATA_HOME/kosmo/kosmo.db`" + ` (else
 ` + "`~/.local/share/kosmo/kosmo.db`" + `), shared by every kosmo process of the user; the config file's
-` + "`store:`" + ` key or ` + "`KOSMO_STORE`" + ` names another. With ` + "`--fake`" + ` assistants live in memory for the run.`
+` + "`store:`" + ` key or ` + "`KOSMO_STORE`" + ` names another, or a PostgreSQL database (` + "`postgres://…`" + `) that
+several kosmo hosts share. With ` + "`--fake`" + ` assistants live in memory for the run.`
 
 // today says which endpoint carries each function now, by function name.
 var today = map[string]string{

@@ -39,9 +39,6 @@ const Memory = ":memory:"
 // the locks that SQLite does not wait for (see retryBusy).
 const busyTimeout = 10 * time.Second
 
-// defaultLimit is the page size of a List whose Limit is below 1.
-const defaultLimit = 20
-
 // DB is a store.Store in a SQLite database. It is safe for concurrent use,
 // and several processes may open the same file at once.
 type DB struct {
@@ -251,22 +248,14 @@ const (
 // record whose id is opts.After when it is set (store.ErrNotFound when
 // there is none).
 func (d *DB) List(ctx context.Context, kind, scope string, opts store.ListOptions) (store.Page, error) {
-	limit := opts.Limit
-	if limit < 1 {
-		limit = defaultLimit
+	limit, asc, err := opts.Plan()
+	if err != nil {
+		return store.Page{}, fmt.Errorf("store list %s: %w", kind, err)
 	}
 	// One more than the page, to know whether more follow.
 	fetch := limit
 	if fetch < math.MaxInt {
 		fetch++
-	}
-	var asc bool
-	switch opts.Order {
-	case "", store.Desc:
-	case store.Asc:
-		asc = true
-	default:
-		return store.Page{}, fmt.Errorf("store list %s: unknown order %q", kind, opts.Order)
 	}
 
 	query, args := listDesc, []any{kind, scope, fetch}
@@ -295,19 +284,14 @@ func (d *DB) List(ctx context.Context, kind, scope string, opts store.ListOption
 	}
 
 	var records []store.Record
-	err := retryBusy(ctx, busyTimeout, func() (err error) {
+	err = retryBusy(ctx, busyTimeout, func() (err error) {
 		records, err = d.query(ctx, kind, scope, min(fetch, 100), query, args...)
 		return err
 	})
 	if err != nil {
 		return store.Page{}, fmt.Errorf("store list %s: %w", kind, err)
 	}
-	page := store.Page{Records: records}
-	if len(page.Records) > limit {
-		page.Records = page.Records[:limit]
-		page.HasMore = true
-	}
-	return page, nil
+	return store.NewPage(records, limit), nil
 }
 
 // query runs a listing query and returns its records, of kind and scope;

@@ -146,6 +146,8 @@ func rows() []row {
 			goal: "1× (no growth)", met: lessIsMore(1), detail: []measure{vm1, vm20, {"1 account", vm1.name, "allocs/op"}, {"1 account", vm1.name, "B/op"}}},
 		{bench: "4 concurrency", what: "kosmo throughput ÷ Go (64 VMs × 50 calls)", value: ratio(concGo, concKosmo), show: times,
 			goal: "≥ 0.8×", met: moreIsMore(0.8), detail: []measure{{"kosmo", concKosmo.name, "calls/s"}, {"Go", concGo.name, "calls/s"}}},
+		{bench: "4 concurrency", what: "kosmo with its rate budget (as the CLI runs) ÷ without, throughput", value: ratio(concKosmo, ns("", "Concurrency/kosmo-budget")), show: times,
+			detail: []measure{{"with the budget", "Concurrency/kosmo-budget", "calls/s"}}},
 		{bench: "4 concurrency", what: "heap of an idle VM", value: single(measure{"", "IdleVM", "B/idle-VM"}),
 			show: func(v float64) string { return fmt.Sprintf("%.0f KB", v/1024) }},
 		{bench: "5 runs", what: "create_run + get_run from Lua ÷ the same two requests with net/http + encoding/json", value: ratio(runKosmo, runGo), show: times,

@@ -25,6 +25,7 @@ type Handler struct {
 	faults faultList
 	// streams are the faults of streamed chat completions.
 	streams streamFaults
+	rate    *rateBudgets
 
 	mu    sync.Mutex // guards state
 	state state
@@ -96,6 +97,7 @@ func (h *Handler) assistantsRoutes() []route {
 // faults, configured by opts.
 func NewHandler(opts ...Option) *Handler {
 	h := &Handler{cfg: newConfig(opts), mux: http.NewServeMux()}
+	h.rate = newRateBudgets(h.cfg.rateLimits)
 	h.state.init()
 	for _, rt := range h.routes() {
 		h.mux.Handle(rt.pattern, h.endpoint(rt))
@@ -186,6 +188,11 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, limitedBody io.R
 		writeError(w, &apiError{status: http.StatusInternalServerError, typ: "server_error", message: "The fake's clock is not set: " + h.cfg.clockErr.Error()})
 		return
 	}
+	w, answered, ok := h.rate.admit(w, r, body)
+	if !ok {
+		return
+	}
+	defer answered()
 
 	f, ok := h.faults.take(r, body)
 	if !ok {

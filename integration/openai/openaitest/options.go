@@ -37,6 +37,7 @@ type config struct {
 	retired     bool       // WithRetiredModels
 	requestLog  *accessLog // nil: no request log
 	clockErr    error      // a date of WithDate or DateEnv that does not parse
+	rateLimits  RateLimits
 }
 
 func newConfig(opts []Option) config {

@@ -1,0 +1,131 @@
+package ratelimit
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/go-redis/redis_rate/v10"
+	"github.com/redis/go-redis/v9"
+)
+
+// Redis is the Buckets of several hosts: GCRA in Redis
+// (github.com/go-redis/redis_rate), so that every host calling through an
+// account takes its shares from one budget.
+type Redis struct {
+	rdb     *redis.Client
+	limiter *redis_rate.Limiter
+}
+
+// keyPrefix starts every key kosmo keeps in Redis.
+const keyPrefix = "kosmo:ratelimit:"
+
+// OpenRedis connects to the Redis at rawURL (redis:// or rediss://) and
+// checks that it answers. Errors show the URL without its password.
+func OpenRedis(ctx context.Context, rawURL string) (*Redis, error) {
+	shown := RedactURL(rawURL)
+	opts, err := redis.ParseURL(rawURL)
+	if err != nil {
+		return nil, fmt.Errorf("rate_limit_store %s: not a valid Redis URL (redis://host:port/db expected)", shown)
+	}
+	rdb := redis.NewClient(opts)
+	if err := rdb.Ping(ctx).Err(); err != nil {
+		_ = rdb.Close()
+		return nil, fmt.Errorf("rate_limit_store %s: %w", shown, errors.New(scrubURL(err.Error(), rawURL)))
+	}
+	return &Redis{rdb: rdb, limiter: redis_rate.NewLimiter(rdb)}, nil
+}
+
+// Close closes the connections.
+func (r *Redis) Close() error { return r.rdb.Close() }
+
+// Take implements Buckets with redis_rate's AllowN.
+func (r *Redis) Take(ctx context.Context, key string, b Bucket, n int) (time.Duration, error) {
+	if b.Rate <= 0 {
+		return 0, nil
+	}
+	limit := redis_rate.Limit{Rate: b.Rate, Period: time.Minute, Burst: max(b.Burst, 1)}
+	res, err := r.limiter.AllowN(ctx, keyPrefix+key, limit, n)
+	if err != nil {
+		return 0, fmt.Errorf("rate_limit_store: %w", err)
+	}
+	if n < 0 && res.ResetAfter < 0 {
+		// AllowN keeps nothing of a give-back that ends in the past: give
+		// back what is left to give instead.
+		interval := time.Minute / time.Duration(b.Rate)
+		if left := n + int(-res.ResetAfter/interval) + 1; left < 0 {
+			_, err = r.limiter.AllowN(ctx, keyPrefix+key, limit, left)
+		}
+		return 0, err
+	}
+	if res.Allowed == 0 && n > 0 {
+		return max(res.RetryAfter, time.Millisecond), nil
+	}
+	return 0, nil
+}
+
+// Charge implements Buckets: AllowAtMost for a debit (as much as the
+// bucket holds), AllowN for a give-back. A give-back larger than what the
+// bucket lacks is cut to whole shares that keep the bucket's time ahead
+// of now (redis_rate keeps none before it), so that it leaves the bucket
+// full but for less than one share.
+func (r *Redis) Charge(ctx context.Context, key string, b Bucket, n int) error {
+	if b.Rate <= 0 || n == 0 {
+		return nil
+	}
+	if n < 0 {
+		_, err := r.Take(ctx, key, b, n)
+		return err
+	}
+	limit := redis_rate.Limit{Rate: b.Rate, Period: time.Minute, Burst: max(b.Burst, 1)}
+	if _, err := r.limiter.AllowAtMost(ctx, keyPrefix+key, limit, n); err != nil {
+		return fmt.Errorf("rate_limit_store: %w", err)
+	}
+	return nil
+}
+
+// Pause implements Buckets: a key with the pause's time to live, extended
+// only (PX with GT).
+func (r *Redis) Pause(ctx context.Context, key string, d time.Duration) error {
+	k := keyPrefix + key + ":paused"
+	if err := r.rdb.SetNX(ctx, k, 1, d).Err(); err != nil {
+		return fmt.Errorf("rate_limit_store: %w", err)
+	}
+	if err := r.rdb.Do(ctx, "PEXPIRE", k, d.Milliseconds(), "GT").Err(); err != nil {
+		return fmt.Errorf("rate_limit_store: %w", err)
+	}
+	return nil
+}
+
+// Paused implements Buckets.
+func (r *Redis) Paused(ctx context.Context, key string) (time.Duration, error) {
+	d, err := r.rdb.PTTL(ctx, keyPrefix+key+":paused").Result()
+	if err != nil {
+		return 0, fmt.Errorf("rate_limit_store: %w", err)
+	}
+	return max(d, 0), nil
+}
+
+// RedactURL returns rawURL with its password replaced by "xxxxx".
+func RedactURL(rawURL string) string {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return "(unparsable URL)"
+	}
+	return u.Redacted()
+}
+
+// scrubURL removes the password of rawURL from msg.
+func scrubURL(msg, rawURL string) string {
+	u, err := url.Parse(rawURL)
+	if err != nil || u.User == nil {
+		return msg
+	}
+	if pw, ok := u.User.Password(); ok && pw != "" {
+		return strings.ReplaceAll(msg, pw, "xxxxx")
+	}
+	return msg
+}
