@@ -19,8 +19,10 @@ kosmo_services() {
 	# Debian's packages, not whatever else may be on PATH: this runs on a
 	# fresh machine.
 	local pg_bin
-	pg_bin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)"
-	if [ -z "$pg_bin" ] || ! command -v redis-server >/dev/null; then
+	pg_bin="$(ls /usr/lib/postgresql/*/bin/initdb 2>/dev/null | sort -V | tail -n 1 || true)"
+	pg_bin="${pg_bin%/initdb}"
+	# A machine may have the client alone (psql, without initdb).
+	if [ ! -x "$pg_bin/initdb" ] || ! command -v redis-server >/dev/null; then
 		if [ "$(id -u)" != 0 ]; then
 			echo "services: PostgreSQL or Redis is missing; run as root to install them (apt-get install postgresql redis-server)" >&2
 			return 1
@@ -38,7 +40,7 @@ kosmo_services() {
 		apt-get install -y -qq postgresql redis-server >/dev/null || rc=$?
 		[ -n "$created_policy" ] && rm -f "$policy"
 		[ $rc = 0 ] || return $rc
-		pg_bin="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)"
+		pg_bin="$(dirname "$(ls /usr/lib/postgresql/*/bin/initdb | sort -V | tail -n 1)")"
 	fi
 
 	local dir
