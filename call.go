@@ -64,7 +64,9 @@ func (e *usageError) Error() string { return e.msg }
 func (e *usageError) Unwrap() error { return e.err }
 
 // Call calls one function with args (JSON-shaped values, as a script would
-// pass them) through the same validation, policy and client as a script.
+// pass them; Go's integer, float, slice and string-keyed map types are
+// taken as the JSON numbers, arrays and objects they encode to) through the
+// same validation, policy and client as a script.
 // account "" is the default account.
 func (h *Host) Call(ctx context.Context, function, account string, args map[string]any) (*CallResult, error) {
 	return h.CallStream(ctx, function, account, args, nil)
@@ -84,6 +86,9 @@ func (h *Host) CallStream(ctx context.Context, function, account string, args ma
 		return nil, err
 	}
 	res := &CallResult{Function: fn.Name, Account: acct.Name, Operation: fn.Operation}
+	if args != nil {
+		args = jsonShaped(args).(map[string]any)
+	}
 	valid, err := fn.Validate(args)
 	if err == nil && h.opts.Gate != nil {
 		if gerr := h.opts.Gate(); gerr != nil {

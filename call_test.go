@@ -95,3 +95,37 @@ func countAssistants(t *testing.T, host *kosmo.Host) int {
 	require.NoError(t, json.Unmarshal(res.Data, &list))
 	return len(list.Data)
 }
+
+// TestHostCallTakesGoValues: a Go program passes the values it has (int,
+// []string, []map[string]any, map[string]string), not only what
+// encoding/json would decode; they reach the API as the same JSON.
+func TestHostCallTakesGoValues(t *testing.T) {
+	host, fake := fakeHost(t, kosmo.Options{})
+	ctx := context.Background()
+	res, err := host.Call(ctx, "openai_chat_completion", "", map[string]any{
+		"model":                 "gpt-5.1",
+		"messages":              []map[string]any{{"role": "user", "content": "hi"}},
+		"max_completion_tokens": 50,
+		"seed":                  int64(7),
+		"stop":                  []string{"END"},
+		"metadata":              map[string]string{"run": "go"},
+		"temperature":           float32(1),
+	})
+	require.NoError(t, err)
+	assert.Equal(t, 200, res.Call.Status)
+	reqs := fake.Requests()
+	require.Len(t, reqs, 1)
+	var sent map[string]any
+	require.NoError(t, json.Unmarshal(reqs[0].Body, &sent))
+	assert.Equal(t, 50.0, sent["max_completion_tokens"])
+	assert.Equal(t, 7.0, sent["seed"])
+	assert.Equal(t, []any{"END"}, sent["stop"])
+	assert.Equal(t, map[string]any{"run": "go"}, sent["metadata"])
+
+	_, err = host.Call(ctx, "openai_chat_completion", "", map[string]any{
+		"model": "gpt-5.1", "messages": []map[string]any{{"role": "user", "content": "hi"}}, "max_completion_tokens": 2.5,
+	})
+	require.Error(t, err, "a Go float that is not whole is still no integer")
+	assert.Contains(t, err.Error(), "max_completion_tokens")
+	assert.Len(t, fake.Requests(), 1, "nothing sent")
+}

@@ -15,9 +15,25 @@ func (f *Function) InputSchema() map[string]any {
 			required = append(required, p.Name)
 		}
 	}
+	// The parameters of the provider's spec beyond the documented ones
+	// are accepted too (Function.Spec checks them), so they are declared.
+	defs := map[string]any{}
+	if f.Spec != nil {
+		for _, name := range f.Spec.Names() {
+			if _, documented := props[name]; documented {
+				continue
+			}
+			if ps := f.Spec.JSONSchema(name, defs); ps != nil {
+				props[name] = ps
+			}
+		}
+	}
 	s := map[string]any{"type": "object", "properties": props, "additionalProperties": false}
 	if len(required) > 0 {
 		s["required"] = required
+	}
+	if len(defs) > 0 {
+		s["$defs"] = defs
 	}
 	return s
 }

@@ -28,6 +28,10 @@ type SpecSchema struct {
 	Source string
 	root   *schemaNode
 	defs   map[string]*schemaNode
+	// rawProps and rawDefs are the document's own text of the root's
+	// properties and of the definitions, for JSONSchema.
+	rawProps map[string]json.RawMessage
+	rawDefs  map[string]json.RawMessage
 }
 
 // ParseSpecSchema reads a schema document: {"source": text, "root": schema
@@ -42,7 +46,7 @@ func ParseSpecSchema(data []byte) (*SpecSchema, error) {
 	if err := json.Unmarshal(data, &doc); err != nil {
 		return nil, fmt.Errorf("spec schema: %w", err)
 	}
-	s := &SpecSchema{Source: doc.Source, defs: map[string]*schemaNode{}}
+	s := &SpecSchema{Source: doc.Source, defs: map[string]*schemaNode{}, rawDefs: doc.Definitions}
 	for name, raw := range doc.Definitions {
 		n, err := parseNode(raw)
 		if err != nil {
@@ -58,6 +62,13 @@ func ParseSpecSchema(data []byte) (*SpecSchema, error) {
 		return nil, errors.New("spec schema: the root declares no properties")
 	}
 	s.root = root
+	var rootDoc struct {
+		Properties map[string]json.RawMessage `json:"properties"`
+	}
+	if err := json.Unmarshal(doc.Root, &rootDoc); err != nil {
+		return nil, fmt.Errorf("spec schema root: %w", err)
+	}
+	s.rawProps = rootDoc.Properties
 	var resolve func(n *schemaNode, depth int) error
 	seen := map[*schemaNode]bool{}
 	resolve = func(n *schemaNode, depth int) error {
