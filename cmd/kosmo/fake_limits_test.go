@@ -3,13 +3,13 @@ package main
 import (
 	"bufio"
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -20,12 +20,13 @@ import (
 )
 
 // startFakeProcess runs `kosmo fake --quiet --addr 127.0.0.1:0` in a process of its
-// own and returns its base URL (…/v1) and the process.
+// own and returns its base URL (…/v1) and the process. The process is a
+// kosmo built as users build it: the race detector, which `make test`
+// turns on, multiplies a process's memory, so a test binary would measure
+// the detector's shadow memory rather than what the fake keeps.
 func startFakeProcess(t *testing.T) (string, *os.Process) {
-	cmd := exec.Command(os.Args[0], "-test.run=^TestKosmoSignalProcess$", "-test.count=1")
-	data, err := json.Marshal([]string{"fake", "--quiet", "--addr", "127.0.0.1:0"})
-	require.NoError(t, err)
-	cmd.Env = []string{signalProcessEnv + "=" + string(data), "HOME=" + t.TempDir()}
+	cmd := exec.Command(plainKosmo(t), "fake", "--quiet", "--addr", "127.0.0.1:0")
+	cmd.Env = []string{"HOME=" + t.TempDir(), "PATH=" + os.Getenv("PATH")}
 	stdout, err := cmd.StdoutPipe()
 	require.NoError(t, err)
 	require.NoError(t, cmd.Start())
@@ -39,6 +40,19 @@ func startFakeProcess(t *testing.T) (string, *os.Process) {
 	require.True(t, ok, sc.Text())
 	go func() { _, _ = io.Copy(io.Discard, stdout) }()
 	return url, cmd.Process
+}
+
+// plainKosmo builds kosmo without the race detector into a folder of the
+// test's (the build cache makes the second build a link).
+func plainKosmo(t *testing.T) string {
+	t.Helper()
+	if _, err := exec.LookPath("go"); err != nil {
+		t.Skip("needs the go command to build kosmo without the race detector")
+	}
+	bin := filepath.Join(t.TempDir(), "kosmo")
+	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
+	require.NoError(t, err, "go build: %s", out)
+	return bin
 }
 
 // peakRSS is a process's peak resident set size (VmHWM), in bytes.
