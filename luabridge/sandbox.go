@@ -315,18 +315,35 @@ func (vm *VM) seal() {
 // hostFunction wraps a Go function given to scripts: it checks the context
 // on entry, and a Go panic (gopher-lua's math.random(0) panics, say) becomes
 // a plain Lua error that shows no Go internals.
+//
+// A Lua error passing through (an *lua.ApiError) is raised again only once
+// the deferred function has returned: raised inside it, each level of a
+// deep recursion through host functions (a __tostring calling tostring)
+// would nest one more panic, and unwinding 10,000 nested panics took the
+// runtime ten seconds.
 func hostFunction(name string, fn lua.LGFunction) lua.LGFunction {
-	return func(L *lua.LState) int {
+	return func(L *lua.LState) (n int) {
 		checkContext(L)
-		defer func() {
-			if r := recover(); r != nil {
-				if _, ok := r.(*lua.ApiError); ok {
-					panic(r)
+		var luaErr, goPanic any
+		func() {
+			defer func() {
+				if r := recover(); r != nil {
+					if _, ok := r.(*lua.ApiError); ok {
+						luaErr = r
+					} else {
+						goPanic = r
+					}
 				}
-				L.RaiseError("%s: invalid arguments", name)
-			}
+			}()
+			n = fn(L)
 		}()
-		return fn(L)
+		if luaErr != nil {
+			panic(luaErr)
+		}
+		if goPanic != nil {
+			L.RaiseError("%s: invalid arguments", name)
+		}
+		return n
 	}
 }
 
