@@ -73,7 +73,8 @@ lint:
 	@unformatted="$$(gofmt -l $$(git ls-files '*.go'))"; \
 	if [ -n "$$unformatted" ]; then echo "gofmt would change:"; echo "$$unformatted"; exit 1; fi
 	$(GO) vet ./...
-	$(GO) run $(STATICCHECK) ./...
+	@# third_party/ is upstream code as upstream wrote it, its patches aside: vetted, not restyled
+	$(GO) run $(STATICCHECK) $$($(GO) list ./... | grep -v /third_party/)
 
 fmt:
 	gofmt -w $$(git ls-files '*.go')

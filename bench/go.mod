@@ -6,7 +6,6 @@ require (
 	github.com/kosmo-run/kosmo v0.0.0
 	github.com/modelcontextprotocol/go-sdk v1.8.0
 	github.com/openai/openai-go/v3 v3.98.0
-	github.com/yuin/gopher-lua v1.1.2
 )
 
 require (
@@ -30,6 +29,7 @@ require (
 	github.com/tidwall/pretty v1.2.1 // indirect
 	github.com/tidwall/sjson v1.2.5 // indirect
 	github.com/yosida95/uritemplate/v3 v3.0.2 // indirect
+	github.com/yuin/gopher-lua v1.1.2 // indirect
 	go.uber.org/atomic v1.12.0 // indirect
 	go.yaml.in/yaml/v3 v3.0.5 // indirect
 	golang.org/x/oauth2 v0.37.0 // indirect
@@ -49,5 +49,3 @@ tool (
 	github.com/yuin/gopher-lua/cmd/glua
 	golang.org/x/perf/cmd/benchstat
 )
-
-replace github.com/yuin/gopher-lua => ../third_party/gopher-lua

@@ -11,11 +11,10 @@ import (
 	"testing"
 	"time"
 
-	lua "github.com/yuin/gopher-lua"
-
 	oa "github.com/openai/openai-go/v3"
 
 	"github.com/kosmo-run/kosmo/integration/openai/openaitest"
+	lua "github.com/kosmo-run/kosmo/third_party/gopher-lua"
 )
 
 // streamPrompt makes the fake stream a reply of some forty chunks.

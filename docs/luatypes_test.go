@@ -11,11 +11,11 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	lua "github.com/yuin/gopher-lua"
 
 	"github.com/kosmo-run/kosmo/docs"
 	"github.com/kosmo-run/kosmo/integration"
 	"github.com/kosmo-run/kosmo/integration/openai"
+	lua "github.com/kosmo-run/kosmo/third_party/gopher-lua"
 )
 
 const typesGolden = "../testdata/golden/kosmo_meta.lua"

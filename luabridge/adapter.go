@@ -5,10 +5,9 @@ import (
 	"errors"
 	"fmt"
 
-	lua "github.com/yuin/gopher-lua"
-
 	"github.com/kosmo-run/kosmo/accounts"
 	"github.com/kosmo-run/kosmo/integration"
+	lua "github.com/kosmo-run/kosmo/third_party/gopher-lua"
 )
 
 // adapter is the one Lua function shape for every integration function: it

@@ -3,9 +3,8 @@ package luabridge
 import (
 	"errors"
 
-	lua "github.com/yuin/gopher-lua"
-
 	"github.com/kosmo-run/kosmo/integration"
+	lua "github.com/kosmo-run/kosmo/third_party/gopher-lua"
 )
 
 // takeCallback takes the function a script passed in fn's callback

@@ -7,9 +7,8 @@ import (
 	"strconv"
 	"unicode/utf8"
 
-	lua "github.com/yuin/gopher-lua"
-
 	"github.com/kosmo-run/kosmo/integration"
+	lua "github.com/kosmo-run/kosmo/third_party/gopher-lua"
 )
 
 // maxDepth bounds nesting in both directions of conversion.

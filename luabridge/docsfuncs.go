@@ -1,7 +1,7 @@
 package luabridge
 
 import (
-	lua "github.com/yuin/gopher-lua"
+	lua "github.com/kosmo-run/kosmo/third_party/gopher-lua"
 )
 
 // openDocs installs lua_read_doc, lua_list_docs and lua_search_docs.

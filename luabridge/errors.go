@@ -8,9 +8,8 @@ import (
 	"sync"
 	"weak"
 
-	lua "github.com/yuin/gopher-lua"
-
 	"github.com/kosmo-run/kosmo/integration"
+	lua "github.com/kosmo-run/kosmo/third_party/gopher-lua"
 )
 
 // Error types a script sees in err.type when the provider gave none.

@@ -11,10 +11,9 @@ import (
 	"strings"
 	"syscall"
 
-	lua "github.com/yuin/gopher-lua"
-
 	"github.com/kosmo-run/kosmo/integration"
 	"github.com/kosmo-run/kosmo/internal/fileread"
+	lua "github.com/kosmo-run/kosmo/third_party/gopher-lua"
 )
 
 // FileGrants give a script fs.read, fs.read_base64 and fs.write below

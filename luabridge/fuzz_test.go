@@ -17,13 +17,13 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	lua "github.com/yuin/gopher-lua"
 
 	"github.com/kosmo-run/kosmo/accounts"
 	"github.com/kosmo-run/kosmo/docs"
 	"github.com/kosmo-run/kosmo/integration"
 	"github.com/kosmo-run/kosmo/integration/openai"
 	"github.com/kosmo-run/kosmo/luabridge"
+	lua "github.com/kosmo-run/kosmo/third_party/gopher-lua"
 )
 
 // The fuzz targets drive the host through what a script can reach: Lua

@@ -12,9 +12,8 @@ import (
 	"strings"
 	"time"
 
-	lua "github.com/yuin/gopher-lua"
-
 	"github.com/kosmo-run/kosmo/integration"
+	lua "github.com/kosmo-run/kosmo/third_party/gopher-lua"
 )
 
 // openJSON installs the json table: encode, decode, null, array, object.

@@ -9,7 +9,7 @@ import (
 	"unicode/utf16"
 	"unicode/utf8"
 
-	lua "github.com/yuin/gopher-lua"
+	lua "github.com/kosmo-run/kosmo/third_party/gopher-lua"
 )
 
 // jsonMaxDepth is the deepest nesting of arrays and objects decodeJSON

@@ -17,12 +17,12 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	lua "github.com/yuin/gopher-lua"
 
 	"github.com/kosmo-run/kosmo/accounts"
 	"github.com/kosmo-run/kosmo/integration"
 	"github.com/kosmo-run/kosmo/integration/openai"
 	"github.com/kosmo-run/kosmo/integration/openai/openaitest"
+	lua "github.com/kosmo-run/kosmo/third_party/gopher-lua"
 )
 
 // newTestState returns a bare Lua state, with a mark of decoded empty

@@ -12,11 +12,10 @@ import (
 	"sync/atomic"
 	"time"
 
-	lua "github.com/yuin/gopher-lua"
-	"github.com/yuin/gopher-lua/ast"
-	"github.com/yuin/gopher-lua/parse"
-
 	"github.com/kosmo-run/kosmo/luabridge/luapattern"
+	lua "github.com/kosmo-run/kosmo/third_party/gopher-lua"
+	"github.com/kosmo-run/kosmo/third_party/gopher-lua/ast"
+	"github.com/kosmo-run/kosmo/third_party/gopher-lua/parse"
 )
 
 // Defaults of Limits, used where a field is 0.

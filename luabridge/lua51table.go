@@ -1,7 +1,7 @@
 package luabridge
 
 import (
-	lua "github.com/yuin/gopher-lua"
+	lua "github.com/kosmo-run/kosmo/third_party/gopher-lua"
 )
 
 // openTable51 adds the functions of Lua 5.1's table library that gopher-lua

@@ -17,7 +17,6 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
-	lua "github.com/yuin/gopher-lua"
 
 	"github.com/kosmo-run/kosmo/accounts"
 	"github.com/kosmo-run/kosmo/integration"
@@ -25,6 +24,7 @@ import (
 	"github.com/kosmo-run/kosmo/integration/openai/openaitest"
 	"github.com/kosmo-run/kosmo/luabridge"
 	"github.com/kosmo-run/kosmo/store/sqlite"
+	lua "github.com/kosmo-run/kosmo/third_party/gopher-lua"
 )
 
 // Keys of the two test accounts; each fake accepts only its own.

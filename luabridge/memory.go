@@ -6,9 +6,8 @@ import (
 	"runtime"
 	"runtime/metrics"
 
-	lua "github.com/yuin/gopher-lua"
-
 	"github.com/kosmo-run/kosmo/integration"
+	lua "github.com/kosmo-run/kosmo/third_party/gopher-lua"
 )
 
 // reserveFloor is the smallest allocation checked against the memory limit

@@ -5,10 +5,9 @@ import (
 	"sort"
 	"strings"
 
-	lua "github.com/yuin/gopher-lua"
-
 	"github.com/kosmo-run/kosmo/accounts"
 	"github.com/kosmo-run/kosmo/integration"
+	lua "github.com/kosmo-run/kosmo/third_party/gopher-lua"
 )
 
 // newApp builds app = { integrations = { <name> = namespace, … } }.

@@ -4,9 +4,8 @@ import (
 	"fmt"
 	"strings"
 
-	lua "github.com/yuin/gopher-lua"
-
 	"github.com/kosmo-run/kosmo/luabridge/luapattern"
+	lua "github.com/kosmo-run/kosmo/third_party/gopher-lua"
 )
 
 // baseAllowed are the base-library globals a script keeps. dofile, loadfile,

@@ -7,7 +7,7 @@ import (
 	"strconv"
 	"sync"
 
-	lua "github.com/yuin/gopher-lua"
+	lua "github.com/kosmo-run/kosmo/third_party/gopher-lua"
 )
 
 // stdinChunk is the size of one read from standard input.

@@ -9,12 +9,11 @@ import (
 	"sync"
 	"time"
 
-	lua "github.com/yuin/gopher-lua"
-
 	"github.com/kosmo-run/kosmo/accounts"
 	"github.com/kosmo-run/kosmo/docs"
 	"github.com/kosmo-run/kosmo/integration"
 	"github.com/kosmo-run/kosmo/store"
+	lua "github.com/kosmo-run/kosmo/third_party/gopher-lua"
 )
 
 // Options configure a VM.

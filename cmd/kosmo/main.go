@@ -9,7 +9,7 @@ import (
 	"os/signal"
 	"syscall"
 
-	lua "github.com/yuin/gopher-lua"
+	lua "github.com/kosmo-run/kosmo/third_party/gopher-lua"
 )
 
 func main() {

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"strings"
 
-	lua "github.com/yuin/gopher-lua"
+	lua "github.com/kosmo-run/kosmo/third_party/gopher-lua"
 )
 
 // DefaultSteps is the step budget of one call when Library.Steps is 0.

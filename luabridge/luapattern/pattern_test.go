@@ -10,9 +10,9 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	lua "github.com/yuin/gopher-lua"
 
 	"github.com/kosmo-run/kosmo/luabridge/luapattern"
+	lua "github.com/kosmo-run/kosmo/third_party/gopher-lua"
 )
 
 // serialize is Lua code that turns the results of a pcall into one line:

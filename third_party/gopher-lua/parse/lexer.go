@@ -9,7 +9,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/yuin/gopher-lua/ast"
+	"github.com/kosmo-run/kosmo/third_party/gopher-lua/ast"
 )
 
 const EOF = -1
