@@ -91,7 +91,7 @@ func TestEstimate(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			model, tokens := Estimate([]byte(c.body))
+			model, tokens := Estimate("application/json", []byte(c.body))
 			assert.Equal(t, c.model, model)
 			assert.Equal(t, c.tokens, tokens)
 		})

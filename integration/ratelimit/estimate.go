@@ -3,6 +3,10 @@ package ratelimit
 import (
 	"bytes"
 	"encoding/json"
+	"io"
+	"mime"
+	"mime/multipart"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -22,37 +26,109 @@ const (
 	perReply   = 3
 )
 
-// request is what an estimate reads of a JSON request body.
-type request struct {
-	Model               string            `json:"model"`
-	Messages            []json.RawMessage `json:"messages"`
-	Input               json.RawMessage   `json:"input"`
-	Instructions        string            `json:"instructions"`
-	MaxTokens           int               `json:"max_tokens"`
-	MaxCompletionTokens int               `json:"max_completion_tokens"`
-	MaxOutputTokens     int               `json:"max_output_tokens"`
-	N                   int               `json:"n"`
-}
+// Bounds of the token counts a request names, so that an estimate never
+// overflows: the API refuses max_tokens, max_completion_tokens and
+// max_output_tokens above maxTokens, and n above maxChoices.
+const (
+	maxTokens  = 1<<31 - 1
+	maxChoices = 128
+)
 
-// Estimate reads a JSON request body: the model it names ("" when none,
-// or when the body is not JSON) and the tokens it will use.
-func Estimate(body []byte) (model string, tokens int) {
-	var r request
-	if len(body) == 0 || json.Unmarshal(body, &r) != nil {
+// maxFormValue bounds what is read of a multipart field's value: a model
+// name is far shorter.
+const maxFormValue = 256
+
+// Estimate reads a request body, JSON or multipart/form-data as
+// contentType says: the model it names and the tokens it will use.
+//
+// Each field is read on its own, so that a value the estimate cannot use
+// (a count beyond any int, a string in place of a number, messages that
+// are not a list) costs only its own share of the estimate, never the
+// model and with it the budget: numbers are read as float64 and clamped
+// to [0, maxTokens] (n to [1, maxChoices], the answer's share to
+// maxTokens), and a model that is not a string is named by its JSON text.
+// Of a multipart body (an upload) only the model field is read, the file
+// parts skipped as they stream past, and no tokens are estimated: the
+// call counts against its model's request budget, and its usage, if the
+// answer has one, is not read.
+//
+// model is "" when the body names none (or is neither JSON nor
+// multipart): the account's budgets are per model, as OpenAI's are, so
+// there is no budget such a call could count against, and it is sent at
+// once.
+func Estimate(contentType string, body []byte) (model string, tokens int) {
+	if len(body) == 0 {
 		return "", 0
 	}
-	out := max(r.MaxTokens, r.MaxCompletionTokens, r.MaxOutputTokens) * max(r.N, 1)
+	if mediaType, params, err := mime.ParseMediaType(contentType); err == nil && mediaType == "multipart/form-data" {
+		return formModel(body, params["boundary"]), 0
+	}
+	var r map[string]json.RawMessage
+	if json.Unmarshal(body, &r) != nil {
+		return "", 0
+	}
+	model = modelName(r["model"])
+	out := max(count(r["max_tokens"], maxTokens), count(r["max_completion_tokens"], maxTokens), count(r["max_output_tokens"], maxTokens))
+	out = min(out*max(count(r["n"], maxChoices), 1), maxTokens)
+	var messages []json.RawMessage
 	switch {
-	case r.Messages != nil:
+	case json.Unmarshal(r["messages"], &messages) == nil && messages != nil:
 		n := perReply
-		for _, m := range r.Messages {
+		for _, m := range messages {
 			n += perMessage + textTokens(m)
 		}
-		return r.Model, n + out
-	case r.Input != nil:
-		return r.Model, inputTokens(r.Input) + textTokens(mustJSON(r.Instructions)) + out
+		return model, n + out
+	case r["messages"] != nil && string(r["messages"]) != "null":
+		// Not a list: its text, with the framing of one message.
+		return model, perReply + perMessage + textTokens(r["messages"]) + out
+	case r["input"] != nil:
+		return model, inputTokens(r["input"]) + textTokens(r["instructions"]) + out
 	}
-	return r.Model, 0
+	return model, 0
+}
+
+// modelName reads a model value: a string, else its JSON text (a model
+// the API will refuse still takes its share, as the request is sent).
+func modelName(raw json.RawMessage) string {
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		return s
+	}
+	if raw = bytes.TrimSpace(raw); len(raw) == 0 || string(raw) == "null" {
+		return ""
+	}
+	return string(raw)
+}
+
+// count reads a token count: a number clamped to [0, limit], rounded
+// down; 0 when absent or not a number.
+func count(raw json.RawMessage, limit int) int {
+	var f float64
+	if json.Unmarshal(raw, &f) != nil || !(f > 0) {
+		return 0
+	}
+	return int(min(f, float64(limit)))
+}
+
+// formModel reads the model field of a multipart/form-data body. The
+// parts before it (the file comes first in kosmo's uploads) are skipped
+// as the reader scans past them, not copied; "" when there is no model
+// field or the body breaks off before it.
+func formModel(body []byte, boundary string) string {
+	if boundary == "" {
+		return ""
+	}
+	mr := multipart.NewReader(bytes.NewReader(body), boundary)
+	for {
+		p, err := mr.NextRawPart()
+		if err != nil {
+			return ""
+		}
+		if p.FormName() == "model" {
+			v, _ := io.ReadAll(io.LimitReader(p, maxFormValue))
+			return strings.TrimSpace(string(v))
+		}
+	}
 }
 
 // inputTokens counts an embeddings or responses input: a string, an array
@@ -118,11 +194,6 @@ func textChars(raw []byte) int {
 		framing = false
 	}
 	return chars
-}
-
-func mustJSON(s string) json.RawMessage {
-	data, _ := json.Marshal(s)
-	return data
 }
 
 // Usage reads the tokens an answer used from its usage object

@@ -109,7 +109,7 @@ func (l *Limiter) Acquire(ctx context.Context, acct *integration.Account, req *h
 	if req.Method != http.MethodPost {
 		return func(*integration.Response) {}, nil
 	}
-	model, tokens := Estimate(body)
+	model, tokens := Estimate(req.Header.Get("Content-Type"), body)
 	if model == "" {
 		return func(*integration.Response) {}, nil
 	}
