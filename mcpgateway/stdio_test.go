@@ -31,8 +31,16 @@ func TestStdioTransportLongLine(t *testing.T) {
 	if err != nil {
 		assert.Contains(t, err.Error(), "EOF")
 	}
+	// The transport answers the long line itself while the server answers
+	// the others: their order on the output is not fixed.
 	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
 	require.Len(t, lines, 3, out.String())
-	assert.Equal(t, `{"jsonrpc":"2.0","id":null,"error":{"code":-32600,"message":"message larger than 4096 bytes (the server's limit)"}}`, lines[1])
-	assert.Contains(t, lines[2], `"id":2,"result":{`)
+	assert.Contains(t, lines, `{"jsonrpc":"2.0","id":null,"error":{"code":-32600,"message":"message larger than 4096 bytes (the server's limit)"}}`)
+	served := 0
+	for _, l := range lines {
+		if strings.Contains(l, `"id":0,"result":{`) || strings.Contains(l, `"id":2,"result":{`) {
+			served++
+		}
+	}
+	assert.Equal(t, 2, served, "the initialize and the tools/list after the long line are answered: %s", out.String())
 }

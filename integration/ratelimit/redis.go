@@ -48,23 +48,45 @@ func (r *Redis) Take(ctx context.Context, key string, b Bucket, n int) (time.Dur
 		return 0, nil
 	}
 	limit := redis_rate.Limit{Rate: b.Rate, Period: time.Minute, Burst: max(b.Burst, 1)}
+	start := time.Now()
 	res, err := r.limiter.AllowN(ctx, keyPrefix+key, limit, n)
 	if err != nil {
 		return 0, fmt.Errorf("rate_limit_store: %w", err)
 	}
 	if n < 0 && res.ResetAfter < 0 {
-		// AllowN keeps nothing of a give-back that ends in the past: give
-		// back what is left to give instead.
-		interval := time.Minute / time.Duration(b.Rate)
-		if left := n + int(-res.ResetAfter/interval) + 1; left < 0 {
-			_, err = r.limiter.AllowN(ctx, keyPrefix+key, limit, left)
-		}
-		return 0, err
+		return 0, r.giveBackToNow(ctx, key, limit, n, res, time.Since(start))
 	}
 	if res.Allowed == 0 && n > 0 {
 		return max(res.RetryAfter, time.Millisecond), nil
 	}
 	return 0, nil
+}
+
+// giveBackToNow gives back what is left to give when a give-back of n
+// (< 0) would have ended in the past, which AllowN does not keep (res is
+// its answer, rtt how long it took). The bucket is then full but for a few
+// shares: one, and the slack that covers the time the clock moves on
+// before the next request reaches Redis (at least 10 ms, or four round
+// trips); a give-back that still ends in the past is tried again with
+// twice the slack, so that none is lost on a slow link.
+func (r *Redis) giveBackToNow(ctx context.Context, key string, limit redis_rate.Limit, n int, res *redis_rate.Result, rtt time.Duration) error {
+	interval := time.Minute / time.Duration(limit.Rate)
+	slack := max(10*time.Millisecond, 4*rtt)
+	for range 4 {
+		left := n + int(-res.ResetAfter/interval) + 1 + int(slack/interval)
+		if left >= 0 {
+			return nil
+		}
+		var err error
+		if res, err = r.limiter.AllowN(ctx, keyPrefix+key, limit, left); err != nil {
+			return fmt.Errorf("rate_limit_store: %w", err)
+		}
+		if res.ResetAfter >= 0 {
+			return nil
+		}
+		n, slack = left, 2*slack
+	}
+	return nil
 }
 
 // Charge implements Buckets: AllowAtMost for a debit (as much as the
