@@ -11,6 +11,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/kosmo-run/kosmo"
+	"github.com/kosmo-run/kosmo/accounts"
+	"github.com/kosmo-run/kosmo/integration"
 	"github.com/kosmo-run/kosmo/integration/openai/openaitest"
 	"github.com/kosmo-run/kosmo/luabridge"
 )
@@ -297,4 +299,47 @@ func TestStreamCallbackRunsInTheScript(t *testing.T) {
 	require.NoError(t, err)
 	assert.Greater(t, res.Values[0], 2.0)
 	assert.Contains(t, res.Values[1], "hi")
+}
+
+// TestStreamKeepsTheKeyFromTheScript: a server that echoes the key into a
+// stream, JSON-escaped in one chunk and split across two others, or in an
+// error event, shows the script (its callback, the result, the error) no
+// key, whole or joined.
+func TestStreamKeepsTheKeyFromTheScript(t *testing.T) {
+	const key = "sk-script-stream-0123456789abcdef"
+	text := openaitest.KeyEchoStream(key, " | ")
+	tests := []struct {
+		name   string
+		events []string
+	}{
+		{"in the text", append(text, "data: [DONE]\n\n")},
+		{"in an error event", append(text, openaitest.KeyEchoError(key))},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := openaitest.EventServer(tt.events...)
+			defer srv.Close()
+			host := kosmo.New(kosmo.Options{Accounts: accounts.Config{"openai": {Default: "default", Accounts: []*integration.Account{
+				{Name: "default", Key: integration.NewSecret(key), BaseURL: srv.URL},
+			}}}})
+			ctx, cancel := context.WithTimeout(context.Background(), streamBound)
+			defer cancel()
+			res, err := host.Run(ctx, "leak.lua", `
+				local got = {}
+				local ok, r = pcall(app.integrations.openai.openai_chat_completion, { model = "gpt-5.1", stream = true,
+					messages = { { role = "user", content = "hi" } },
+					on_chunk = function(c) got[#got + 1] = c.choices[1].delta.content end })
+				local seen = table.concat(got)
+				if ok then
+					return seen, r.choices[1].message.content
+				end
+				return seen, r.type, r.code, r.param, r.message, tostring(r)`)
+			require.NoError(t, err)
+			require.NotEmpty(t, res.Values)
+			for _, v := range res.Values {
+				assert.NotContains(t, v, key)
+			}
+			assert.Contains(t, res.Values[0], " | "+integration.NewSecret(key).Redacted(), "the deltas joined")
+		})
+	}
 }

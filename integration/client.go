@@ -106,7 +106,7 @@ type SendOptions struct {
 	Idempotent bool
 	// Stream, when set, reads a successful answer's body as it arrives
 	// (Request.Stream).
-	Stream func(io.Reader) error
+	Stream func(io.Reader) ([]byte, error)
 	// Account is whose budgets the Limiter applies.
 	Account *Account
 }
@@ -125,7 +125,11 @@ func (c *Client) Send(ctx context.Context, req *http.Request, body []byte, opts 
 			return nil, &attemptsError{attempts: attempt - 1, err: err}
 		}
 		resp, sent, err := c.attempt(ctx, req, body, opts.Timeout, opts.Stream)
-		done(resp)
+		if stopped := (*StreamStopped)(nil); resp == nil && errors.As(err, &stopped) {
+			done(stopped.response())
+		} else {
+			done(resp)
+		}
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
@@ -196,7 +200,7 @@ func (c *Client) sleep(ctx context.Context, d time.Duration) error {
 // reports whether the request's headers were written: the transport calls
 // WroteHeaders from its own goroutine, which may still run when Do has
 // returned, hence the atomic.
-func (c *Client) attempt(ctx context.Context, req *http.Request, body []byte, timeout time.Duration, stream func(io.Reader) error) (*Response, bool, error) {
+func (c *Client) attempt(ctx context.Context, req *http.Request, body []byte, timeout time.Duration, stream func(io.Reader) ([]byte, error)) (*Response, bool, error) {
 	if timeout <= 0 {
 		timeout = c.AttemptTimeout
 	}
@@ -225,7 +229,7 @@ func (e *attemptTimeoutError) Error() string {
 func (e *attemptTimeoutError) Unwrap() error { return e.err }
 
 // roundTrip does the HTTP exchange of one attempt under actx.
-func (c *Client) roundTrip(actx context.Context, req *http.Request, body []byte, wrote *atomic.Bool, stream func(io.Reader) error) (*Response, error) {
+func (c *Client) roundTrip(actx context.Context, req *http.Request, body []byte, wrote *atomic.Bool, stream func(io.Reader) ([]byte, error)) (*Response, error) {
 	trace := &httptrace.ClientTrace{WroteHeaders: func() { wrote.Store(true) }}
 	r := req.Clone(httptrace.WithClientTrace(actx, trace))
 	if body != nil {

@@ -124,7 +124,10 @@ func (x *Exchange) Send(ctx context.Context, req *Request) (*Response, error) {
 			return nil, ctx.Err()
 		}
 		if stopped := (*StreamStopped)(nil); errors.As(err, &stopped) {
-			info.Status = stopped.Status
+			info.Status, info.RequestID = stopped.Status, scrub(stopped.Header.Get("x-request-id"), x.acct)
+			if ae := (*APIError)(nil); errors.As(stopped.Err, &ae) && ae.RequestID == "" {
+				ae.RequestID = info.RequestID
+			}
 			return nil, stopped.Err
 		}
 		var limited *RateLimitedError

@@ -249,8 +249,10 @@ type Request struct {
 	ContentType string
 	Body        []byte
 	// Stream, when set, reads a successful answer's body as it arrives
-	// instead of the body being read whole (see StreamStopped).
-	Stream func(body io.Reader) error
+	// instead of the body being read whole (see StreamStopped). It
+	// returns the answer assembled, as a body read whole would be: the
+	// Response's Body, from which the rate limiter reads the usage.
+	Stream func(body io.Reader) ([]byte, error)
 }
 
 // Response is a complete HTTP response with its body read.

@@ -61,3 +61,42 @@ func TestReadEventsRefusesAHugeEvent(t *testing.T) {
 	err := integration.ReadEvents(strings.NewReader(big), func([]byte) error { return nil })
 	require.ErrorIs(t, err, integration.ErrEventTooLarge)
 }
+
+// TestKeyHold: pieces of a text come out whole and in order, with the key
+// redacted wherever it was split, and what is held back is always shorter
+// than the key.
+func TestKeyHold(t *testing.T) {
+	const key = "sk-hold-0123456789"
+	redacted := integration.NewSecret(key).Redacted()
+	tests := []struct {
+		name   string
+		pieces []string
+		want   string
+	}{
+		{"ordinary text", []string{"Hello", ", ", "world"}, "Hello, world"},
+		{"the key whole", []string{"a " + key + " b"}, "a " + redacted + " b"},
+		{"the key split", []string{"a sk-", "hold-01", "23456789 b"}, "a " + redacted + " b"},
+		{"the key split after what its redacted form shows", []string{"a sk-ho", "ld-01", "23456789 b"}, "a " + redacted + " b"},
+		{"the key one byte a piece", strings.Split("x"+key+"y", ""), "x" + redacted + "y"},
+		{"a start of the key, then other text", []string{"sk-ho", "use"}, "sk-house"},
+		{"a start of the key at the end", []string{"ends sk-hold-0"}, "ends sk-hold-0"},
+		{"the key's start twice", []string{"sk-sk-", "hold-0123456789"}, "sk-" + redacted},
+		{"the key twice, split", []string{key[:5], key[5:] + key[:2], key[2:]}, redacted + redacted},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := integration.NewKeyHold(integration.NewSecret(key))
+			var out, in strings.Builder
+			for _, p := range tt.pieces {
+				in.WriteString(p)
+				out.WriteString(h.Next(p))
+				assert.NotContains(t, out.String(), key)
+				if !strings.Contains(in.String(), key[:len(key)-1]) {
+					assert.Less(t, in.Len()-out.Len(), len(key), "held back after %q: %q", in.String(), out.String())
+				}
+			}
+			out.WriteString(h.Flush())
+			assert.Equal(t, tt.want, out.String())
+		})
+	}
+}

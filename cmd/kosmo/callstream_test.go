@@ -3,12 +3,14 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/kosmo-run/kosmo/integration"
 	"github.com/kosmo-run/kosmo/integration/openai/openaitest"
 )
 
@@ -46,4 +48,38 @@ func TestCallStreamTimeout(t *testing.T) {
 	assert.Regexp(t, `^This is\n`, r.stderr, "the first chunks were printed before the limit, and a line ended")
 	assert.Less(t, time.Since(start), 10*time.Second)
 	assert.Len(t, fake.Requests(), 1)
+}
+
+// TestCallStreamKeepsTheKeyOut: kosmo call --stream prints no key a
+// server echoes into its stream, JSON-escaped, split across chunks or in
+// an error event's fields, neither in the deltas nor in the result or the
+// error (--json or not).
+func TestCallStreamKeepsTheKeyOut(t *testing.T) {
+	const key = "sk-cli-stream-0123456789abcdef"
+	text := openaitest.KeyEchoStream(key, " and ")
+	tests := []struct {
+		name   string
+		events []string
+		code   int
+	}{
+		{"the key in the text", append(text, "data: [DONE]\n\n"), ExitOK},
+		{"the key in an error event", append(text, openaitest.KeyEchoError(key)), ExitAPI},
+	}
+	for _, tt := range tests {
+		for _, asJSON := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s, json %v", tt.name, asJSON), func(t *testing.T) {
+				srv := openaitest.EventServer(tt.events...)
+				defer srv.Close()
+				args := []string{"call", "--stream", "openai.chat_completion", "-f", "model=gpt-5.1", "-f", "messages[1].role=user", "-f", "messages[1].content=Hi"}
+				if asJSON {
+					args = append(args, "--json")
+				}
+				r := runCLI(t, context.Background(), map[string]string{"OPENAI_API_KEY": key, "OPENAI_BASE_URL": srv.URL}, args...)
+				assert.Equal(t, tt.code, r.code, r.stderr)
+				assert.NotContains(t, r.stdout+r.stderr, key)
+				assert.NotContains(t, r.stdout+r.stderr, `\u0073\u006b`)
+				assert.Contains(t, r.stderr, "and "+integration.NewSecret(key).Redacted(), "the deltas are printed, the key redacted")
+			})
+		}
+	}
 }

@@ -53,7 +53,10 @@ server or proxy that only streams, or a long answer that would otherwise leave t
 and ` + "`retryable = true`" + `; kosmo never sends a stream again itself, since chunks may already have reached
 ` + "`on_chunk`" + `. ` + "`n`" + ` above 1 is refused with ` + "`stream = true`" + ` (the choices' chunks would interleave), and so is
 ` + "`on_chunk`" + ` without ` + "`stream = true`" + ` or when it is not a function. ` + "`kosmo call --stream`" + ` prints the text on standard
-error as it arrives.
+error as it arrives. Chunks are scrubbed of the account's key as every answer is, also when a server splits it
+across chunks: the end of a piece of text that could be the start of the key is held back (never more than the
+key's length) and comes with the next chunk. With ` + "`include_usage`" + `, the last chunk's usage counts against the
+tokens budget (` + "`rate_limits`" + `) as a non-streamed answer's does.
 
 ` + "```lua" + `
 local r = app.integrations.openai.openai_chat_completion({

@@ -38,17 +38,13 @@ func runChatStream(ctx context.Context, x *in.Exchange, body in.Args) (*in.Resul
 		asm      chatAssembly
 		done     bool
 		received int
+		guard    = chunkGuard{x: x}
 	)
-	req.Stream = func(r io.Reader) error {
+	req.Stream = func(r io.Reader) ([]byte, error) {
 		err := in.ReadEvents(r, func(data []byte) error {
-			if done {
-				// Nothing follows [DONE]; the body is still read to its
-				// end, so that the connection can serve the next call.
-				return nil
-			}
 			if bytes.Equal(bytes.TrimSpace(data), streamDone) {
 				done = true
-				return nil
+				return errStreamDone
 			}
 			if e := streamError(x, data); e != nil {
 				return e
@@ -57,7 +53,11 @@ func runChatStream(ctx context.Context, x *in.Exchange, body in.Args) (*in.Resul
 				return x.StreamCut(http.StatusOK, "a chunk of the stream is not the JSON expected: "+err.Error())
 			}
 			received++
-			if err := x.Deliver(data); err != nil {
+			out, err := guard.chunk(data)
+			if err != nil {
+				return x.StreamCut(http.StatusOK, "a chunk of the stream is not the JSON expected: "+err.Error())
+			}
+			if err := x.Deliver(out); err != nil {
 				return delivered{err}
 			}
 			return nil
@@ -68,31 +68,45 @@ func runChatStream(ctx context.Context, x *in.Exchange, body in.Args) (*in.Resul
 			tooLarge *in.ResponseTooLargeError
 		)
 		switch {
+		case errors.Is(err, errStreamDone):
+			// Nothing follows [DONE]: the host reads no further (see
+			// Request.Stream).
 		case errors.As(err, &de):
-			return de.err // the caller's own error (the script's callback)
+			return nil, de.err // the caller's own error (the script's callback)
 		case err != nil && (errors.As(err, &ae) || ctx.Err() != nil):
-			return err
+			return nil, err
 		case errors.As(err, &tooLarge):
 			e := x.StreamCut(http.StatusOK, fmt.Sprintf("the stream was stopped after %d chunks: %v", received, err))
 			e.Retryable = false // the same request would get the same answer
-			return e
+			return nil, e
 		case err != nil:
-			return x.StreamCut(http.StatusOK, fmt.Sprintf("the stream was cut off after %d chunks, before data: [DONE]: %v", received, err))
+			return nil, x.StreamCut(http.StatusOK, fmt.Sprintf("the stream was cut off after %d chunks, before data: [DONE]: %v", received, err))
 		case !done:
-			return x.StreamCut(http.StatusOK, fmt.Sprintf("the stream was cut off after %d chunks, before data: [DONE]", received))
+			return nil, x.StreamCut(http.StatusOK, fmt.Sprintf("the stream was cut off after %d chunks, before data: [DONE]", received))
 		}
-		return nil
+		if last := guard.flush(&asm); last != nil {
+			if err := x.Deliver(last); err != nil {
+				return nil, err
+			}
+		}
+		out, err := asm.result()
+		if err != nil {
+			e := x.StreamCut(http.StatusOK, "the chunks of the stream do not make a chat completion: "+err.Error())
+			e.Retryable = false
+			return nil, e
+		}
+		return out, nil
 	}
 	resp, err := x.Send(ctx, req)
 	if err != nil {
 		return nil, err
 	}
-	out, err := asm.result()
-	if err != nil {
-		return nil, x.InvalidResponse(resp, err.Error())
-	}
-	return &in.Result{JSON: x.Scrub(out)}, nil
+	// The body is the chunks assembled (Request.Stream), scrubbed by Send.
+	return &in.Result{JSON: resp.Body}, nil
 }
+
+// errStreamDone stops reading a stream at data: [DONE].
+var errStreamDone = errors.New("the end of the stream")
 
 // delivered is an error of the caller's ChunkFunc, told apart from the
 // stream's own.
@@ -114,18 +128,9 @@ func streamError(x *in.Exchange, data []byte) *in.APIError {
 	if json.Unmarshal(data, &probe) != nil || probe.Error == nil {
 		return nil
 	}
-	e := x.StreamCut(http.StatusOK, probe.Error.Message)
-	e.Retryable = false
-	if probe.Error.Type != "" {
-		e.Type = probe.Error.Type
-	}
-	if s, ok := probe.Error.Code.(string); ok {
-		e.Code = s
-	}
-	if s, ok := probe.Error.Param.(string); ok {
-		e.Param = s
-	}
-	return e
+	code, _ := probe.Error.Code.(string)
+	param, _ := probe.Error.Param.(string)
+	return x.StreamError(http.StatusOK, probe.Error.Type, code, param, probe.Error.Message)
 }
 
 // chatAssembly gathers the chunks of a streamed chat completion
