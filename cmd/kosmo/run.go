@@ -99,7 +99,8 @@ func (a *app) newRunCmd() *cobra.Command {
 	opts.limits = addLimitFlags(cmd)
 	f := cmd.Flags()
 	f.StringVarP(&opts.eval, "eval", "e", "", "run this Lua code instead of a script file")
-	f.DurationVar(&opts.timeout, "timeout", DefaultTimeout, "wall-clock limit for the whole script, calls included (0: none)")
+	opts.timeout = DefaultTimeout
+	f.Var((*duration)(&opts.timeout), "timeout", "wall-clock limit for the whole script, calls included (0: none)")
 	f.BoolVar(&opts.asJSON, "json", false, "print one JSON envelope {ok, output, error, result, duration_ms, calls}")
 	f.BoolVar(&opts.allowStdin, "allow-stdin", false, "let the script read standard input with stdin.read and stdin.lines")
 	return cmd
