@@ -2,8 +2,10 @@ package main
 
 import (
 	"context"
+	"net"
 	"os"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -49,4 +51,44 @@ func TestFakeRateLimitFlags(t *testing.T) {
 	r := runCLI(t, context.Background(), nil, "fake", "--rpm", "-5", "--addr", "127.0.0.1:0")
 	assert.Equal(t, ExitUsage, r.code)
 	assert.Contains(t, r.stderr, "--rpm and --tpm take a number of requests or tokens per minute (0 for no limit)")
+}
+
+// TestFakeKeepsRateBudgetsInProcess: with --fake, kosmo run and kosmo mcp
+// serve never connect to the configured rate_limit_store (here one that
+// cannot be reached): offline runs take no share of the shared budgets.
+func TestFakeKeepsRateBudgetsInProcess(t *testing.T) {
+	vars := map[string]string{"KOSMO_RATE_LIMIT_STORE": "redis://127.0.0.1:1/0"}
+	r := runCLI(t, context.Background(), vars, "run", "--fake", "-e", `return app.integrations.openai.openai_chat_completion{ model = "gpt-4o-mini", messages = { { role = "user", content = "Hi" } } }.object`)
+	assert.Equal(t, ExitOK, r.code, r.stderr)
+	assert.Equal(t, "\"chat.completion\"\n", r.stdout)
+	assert.Empty(t, r.stderr)
+
+	r = runCLI(t, context.Background(), vars, "mcp", "serve", "--fake")
+	assert.Equal(t, ExitOK, r.code, r.stderr)
+	assert.NotContains(t, r.stderr, "rate_limit_store")
+}
+
+// TestInterruptWhileConnectingToRateStore: an interrupt while the
+// rate_limit_store does not answer (a server that accepts and stays
+// silent) ends kosmo at once with ExitInterrupted.
+func TestInterruptWhileConnectingToRateStore(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = ln.Close() })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			t.Cleanup(func() { _ = c.Close() })
+		}
+	}()
+	vars := map[string]string{"OPENAI_API_KEY": "sk-test", "KOSMO_RATE_LIMIT_STORE": "redis://" + ln.Addr().String() + "/0"}
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(200*time.Millisecond, cancel)
+	start := time.Now()
+	r := runCLI(t, ctx, vars, "run", "-e", "return 1")
+	assert.Equal(t, ExitInterrupted, r.code, r.stderr)
+	assert.Less(t, time.Since(start), 2500*time.Millisecond, "not the connect timeout")
 }

@@ -268,7 +268,13 @@ func (a *app) newHostClient(ctx context.Context, p *policyFlags, captureOutput b
 	if captureOutput {
 		stdout, keep = nil, 0
 	}
-	client, closeClient, err := a.rateLimitedClient(loaded.RateLimitStore, client)
+	// With --fake, the rate budgets stay in this process: offline runs
+	// neither need the shared Redis nor take shares of its budgets.
+	rateStore := loaded.RateLimitStore
+	if p.fake {
+		rateStore = ""
+	}
+	client, closeClient, err := a.rateLimitedClient(ctx, rateStore, client)
 	if err != nil {
 		cleanup()
 		return nil, nil, err

@@ -32,8 +32,20 @@ func OpenRedis(ctx context.Context, rawURL string) (*Redis, error) {
 		return nil, fmt.Errorf("rate_limit_store %s: not a valid Redis URL (redis://host:port/db expected)", shown)
 	}
 	rdb := redis.NewClient(opts)
-	if err := rdb.Ping(ctx).Err(); err != nil {
+	// go-redis bounds a read by its own timeouts, not by ctx ending: the
+	// ping runs aside so that an interrupt stops waiting at once.
+	pinged := make(chan error, 1)
+	go func() { pinged <- rdb.Ping(ctx).Err() }()
+	select {
+	case err = <-pinged:
+	case <-ctx.Done():
+		err = context.Cause(ctx)
+	}
+	if err != nil {
 		_ = rdb.Close()
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("rate_limit_store %s: %w", shown, ctx.Err())
+		}
 		return nil, fmt.Errorf("rate_limit_store %s: %w", shown, errors.New(scrubURL(err.Error(), rawURL)))
 	}
 	return &Redis{rdb: rdb, limiter: redis_rate.NewLimiter(rdb)}, nil
