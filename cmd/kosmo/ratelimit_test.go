@@ -23,6 +23,9 @@ func TestRateLimitStoreSettings(t *testing.T) {
 	}{
 		{"unreachable", "redis://:" + password + "@127.0.0.1:1/0", "config: rate_limit_store redis://:xxxxx@127.0.0.1:1/0: "},
 		{"not Redis", "memcached://u:" + password + "@127.0.0.1:1", "config: rate_limit_store: a redis:// or rediss:// URL expected, got memcached://u:xxxxx@127.0.0.1:1"},
+		{"password parameter", "redis://127.0.0.1:1/0?password=" + password, "config: rate_limit_store redis://127.0.0.1:1/0?password=xxxxx: "},
+		{"mistyped scheme", "redis//:" + password + "@127.0.0.1:1", "config: rate_limit_store: a redis:// or rediss:// URL expected, got (unparsable URL)"},
+		{"unparsable", "redis://:" + password + "@[::1/0", "config: rate_limit_store redis://(unparsable URL): "},
 		{"unset variable", "env:KOSMO_NO_SUCH_VAR", "config: rate_limit_store: environment variable KOSMO_NO_SUCH_VAR (rate_limit_store: env:KOSMO_NO_SUCH_VAR) is not set"},
 	}
 	for _, c := range cases {

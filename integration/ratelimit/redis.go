@@ -4,12 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/url"
 	"strings"
 	"time"
 
 	"github.com/go-redis/redis_rate/v10"
 	"github.com/redis/go-redis/v9"
+
+	"github.com/kosmo-run/kosmo/internal/secreturl"
 )
 
 // Redis is the Buckets of several hosts: GCRA in Redis
@@ -121,23 +122,15 @@ func (r *Redis) Paused(ctx context.Context, key string) (time.Duration, error) {
 	return max(d, 0), nil
 }
 
-// RedactURL returns rawURL with its password replaced by "xxxxx".
-func RedactURL(rawURL string) string {
-	u, err := url.Parse(rawURL)
-	if err != nil {
-		return "(unparsable URL)"
-	}
-	return u.Redacted()
-}
+// RedactURL returns rawURL with its password, and any password query
+// parameter, replaced by "xxxxx"; a value that does not parse shows only
+// its scheme.
+func RedactURL(rawURL string) string { return secreturl.Redact(rawURL) }
 
-// scrubURL removes the password of rawURL from msg.
+// scrubURL removes the passwords of rawURL from msg.
 func scrubURL(msg, rawURL string) string {
-	u, err := url.Parse(rawURL)
-	if err != nil || u.User == nil {
-		return msg
-	}
-	if pw, ok := u.User.Password(); ok && pw != "" {
-		return strings.ReplaceAll(msg, pw, "xxxxx")
+	for _, pw := range secreturl.Passwords(rawURL) {
+		msg = strings.ReplaceAll(msg, pw, "xxxxx")
 	}
 	return msg
 }
