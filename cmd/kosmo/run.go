@@ -19,6 +19,7 @@ import (
 	"github.com/kosmo-run/kosmo/integration/openai"
 	"github.com/kosmo-run/kosmo/integration/openai/openaitest"
 	"github.com/kosmo-run/kosmo/internal/fileread"
+	"github.com/kosmo-run/kosmo/internal/secreturl"
 	"github.com/kosmo-run/kosmo/luabridge"
 	"github.com/kosmo-run/kosmo/store"
 	"github.com/kosmo-run/kosmo/store/engine"
@@ -252,6 +253,9 @@ func (a *app) newHostClient(ctx context.Context, p *policyFlags, captureOutput b
 		cleanup = srv.Close
 		cfg = useFake(cfg, a.integrations, srv.BaseURL(), openaitest.DefaultAPIKey)
 	} else {
+		if _, err := engine.Resolve(loaded.Store, a.storeEnv()); errors.Is(err, engine.ErrMistypedURL) {
+			return nil, nil, &accounts.ConfigError{Err: err}
+		}
 		st = a.openStore(loaded.Store)
 		closeFake := cleanup
 		cleanup = func() {
@@ -434,8 +438,12 @@ func (a *app) sources(ignoreKeys bool) accounts.Sources {
 }
 
 // protectOwnFiles adds to configure what no file grant covers: every
-// config file kosmo would read, the key files, the audit log, the store;
-// and the keys to scrub from what scripts read.
+// config file kosmo would read, the key files, the audit log, the store
+// (the SQLite file the store setting resolves to, with its -wal, -shm and
+// -journal files) and the files that store: and rate_limit_store: read
+// their values from (file:PATH); and the secrets to scrub from what
+// scripts read: the keys and the passwords of the store's and the
+// rate_limit_store's URLs.
 func (a *app) protectOwnFiles(loaded accounts.Loaded, auditFile string, configure func(*luabridge.Options)) func(*luabridge.Options) {
 	protected := accounts.ConfigCandidates(a.sources(false))
 	if loaded.File != "" {
@@ -445,14 +453,24 @@ func (a *app) protectOwnFiles(loaded accounts.Loaded, auditFile string, configur
 	if auditFile != "" {
 		protected = append(protected, auditFile)
 	}
-	storePath := loaded.Store
-	if storePath == "" {
-		storePath = sqlite.DefaultPath(a.env.getenv, a.env.HomeDir)
-	}
-	for _, suffix := range []string{"", "-wal", "-shm", "-journal"} {
-		protected = append(protected, storePath+suffix)
-	}
 	var secrets []integration.Secret
+	for _, setting := range []string{loaded.Store, loaded.RateLimitStore} {
+		if path, ok := strings.CutPrefix(setting, "file:"); ok {
+			protected = append(protected, a.workPath(path))
+		}
+	}
+	if t, err := engine.Resolve(loaded.Store, a.storeEnv()); err == nil && t.Engine == engine.SQLite {
+		for _, suffix := range []string{"", "-wal", "-shm", "-journal"} {
+			protected = append(protected, a.workPath(t.Location)+suffix)
+		}
+	} else if err == nil {
+		secrets = append(secrets, urlSecrets(t.Location)...)
+	}
+	if loaded.RateLimitStore != "" {
+		if url, _, err := engine.Indirect("rate_limit_store", loaded.RateLimitStore, a.storeEnv()); err == nil {
+			secrets = append(secrets, urlSecrets(url)...)
+		}
+	}
 	for _, in := range a.integrations {
 		if v := a.env.getenv(in.Env.APIKey); v != "" {
 			secrets = append(secrets, integration.NewSecret(v))
@@ -474,12 +492,26 @@ func (a *app) protectOwnFiles(loaded accounts.Loaded, auditFile string, configur
 	}
 }
 
+// urlSecrets are the passwords a store or Redis URL holds.
+func urlSecrets(rawURL string) []integration.Secret {
+	var out []integration.Secret
+	for _, pw := range secreturl.Passwords(rawURL) {
+		out = append(out, integration.NewSecret(pw))
+	}
+	return out
+}
+
+// storeEnv is what resolving the store and rate_limit_store settings reads.
+func (a *app) storeEnv() engine.Env {
+	return engine.Env{Getenv: a.env.Getenv, DefaultPath: sqlite.DefaultPath(a.env.Getenv, a.env.HomeDir)}
+}
+
 // openStore returns the store the setting names (a SQLite file, the
 // default place when "", or a PostgreSQL URL; see store/engine), opened
 // when a script first uses it, so that scripts that never do create no
 // file and open no connection.
 func (a *app) openStore(setting string) *store.LazyStore {
-	env := engine.Env{Getenv: a.env.Getenv, DefaultPath: sqlite.DefaultPath(a.env.Getenv, a.env.HomeDir)}
+	env := a.storeEnv()
 	return store.Lazy(func(ctx context.Context) (store.Store, error) {
 		return engine.Open(ctx, setting, env)
 	})
