@@ -123,7 +123,7 @@ func (a *app) serveFake(ctx context.Context, addr string, opts ...openaitest.Opt
 		if err := <-done; err != nil && !errors.Is(err, http.ErrServerClosed) {
 			return err
 		}
-		return nil
+		return interrupted(ctx, "fake")
 	}
 }
 
