@@ -241,7 +241,7 @@ func (a *app) newHostClient(ctx context.Context, p *policyFlags, captureOutput b
 	// file, opened on first use.
 	var st store.Store
 	if p.fake {
-		dated, err := a.fakeDate("")
+		dated, clock, err := a.fakeDate("")
 		if err != nil {
 			return nil, nil, err
 		}
@@ -251,7 +251,7 @@ func (a *app) newHostClient(ctx context.Context, p *policyFlags, captureOutput b
 		}
 		srv := openaitest.NewServer(opts...)
 		cleanup = srv.Close
-		cfg = useFake(cfg, a.integrations, srv.BaseURL(), openaitest.DefaultAPIKey)
+		cfg = useFake(cfg, a.integrations, srv.BaseURL(), openaitest.DefaultAPIKey, clock)
 	} else {
 		if _, err := engine.Resolve(loaded.Store, a.storeEnv()); errors.Is(err, engine.ErrMistypedURL) {
 			return nil, nil, &accounts.ConfigError{Err: err}
@@ -532,10 +532,11 @@ func anyNativeAssistants(cfg accounts.Config) bool {
 	return false
 }
 
-// useFake points every account at the fake server with its key, and gives an
-// integration with no account a default one, so that any script that runs
-// against the real API runs offline unchanged.
-func useFake(cfg accounts.Config, integrations []*integration.Integration, baseURL, key string) accounts.Config {
+// useFake points every account at the fake server with its key and clock
+// (nil: the host's), and gives an integration with no account a default
+// one, so that any script that runs against the real API runs offline
+// unchanged.
+func useFake(cfg accounts.Config, integrations []*integration.Integration, baseURL, key string, clock func() time.Time) accounts.Config {
 	out := accounts.Config{}
 	for _, in := range integrations {
 		set := &accounts.Set{Default: accounts.DefaultName}
@@ -543,11 +544,11 @@ func useFake(cfg accounts.Config, integrations []*integration.Integration, baseU
 			set.Default = old.Default
 			for _, acct := range old.Accounts {
 				c := *acct
-				c.BaseURL, c.Key, c.KeySource, c.Organization, c.Project = baseURL, integration.NewSecret(key), "fake", "", ""
+				c.BaseURL, c.Key, c.KeySource, c.Organization, c.Project, c.Clock = baseURL, integration.NewSecret(key), "fake", "", "", clock
 				set.Accounts = append(set.Accounts, &c)
 			}
 		} else {
-			set.Accounts = []*integration.Account{{Name: accounts.DefaultName, BaseURL: baseURL, Key: integration.NewSecret(key), KeySource: "fake"}}
+			set.Accounts = []*integration.Account{{Name: accounts.DefaultName, BaseURL: baseURL, Key: integration.NewSecret(key), KeySource: "fake", Clock: clock}}
 		}
 		out[in.Name] = set
 	}
