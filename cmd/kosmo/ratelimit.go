@@ -28,7 +28,7 @@ func (a *app) rateLimitedClient(ctx context.Context, setting string, client *int
 		client.Limiter = ratelimit.New(ratelimit.NewMemory())
 		return client, func() {}, nil
 	}
-	url, from, err := engine.Indirect("rate_limit_store", setting, engine.Env{Getenv: a.env.Getenv})
+	url, from, err := engine.Indirect("rate_limit_store", setting, a.storeEnv(ctx))
 	if err != nil {
 		return nil, nil, &accounts.ConfigError{Err: err}
 	}

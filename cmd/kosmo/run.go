@@ -234,7 +234,7 @@ func (a *app) newHostClient(ctx context.Context, p *policyFlags, captureOutput b
 		return nil, nil, err
 	}
 	cfg := loaded.Accounts
-	configure = a.protectOwnFiles(loaded, a.workPath(p.audit), configure)
+	configure = a.protectOwnFiles(ctx, loaded, a.workPath(p.audit), configure)
 	cleanup := func() {}
 	// With --fake, assistants live in the host's own in-memory store, as
 	// the fake's conversations live in its memory; otherwise in the store
@@ -253,7 +253,7 @@ func (a *app) newHostClient(ctx context.Context, p *policyFlags, captureOutput b
 		cleanup = srv.Close
 		cfg = useFake(cfg, a.integrations, srv.BaseURL(), openaitest.DefaultAPIKey, clock)
 	} else {
-		if _, err := engine.Resolve(loaded.Store, a.storeEnv()); errors.Is(err, engine.ErrMistypedURL) {
+		if _, err := engine.Resolve(loaded.Store, a.storeEnv(ctx)); errors.Is(err, engine.ErrMistypedURL) {
 			return nil, nil, &accounts.ConfigError{Err: err}
 		}
 		st = a.openStore(loaded.Store)
@@ -444,7 +444,7 @@ func (a *app) sources(ignoreKeys bool) accounts.Sources {
 // their values from (file:PATH); and the secrets to scrub from what
 // scripts read: the keys and the passwords of the store's and the
 // rate_limit_store's URLs.
-func (a *app) protectOwnFiles(loaded accounts.Loaded, auditFile string, configure func(*luabridge.Options)) func(*luabridge.Options) {
+func (a *app) protectOwnFiles(ctx context.Context, loaded accounts.Loaded, auditFile string, configure func(*luabridge.Options)) func(*luabridge.Options) {
 	protected := accounts.ConfigCandidates(a.sources(false))
 	if loaded.File != "" {
 		protected = append(protected, loaded.File)
@@ -459,7 +459,7 @@ func (a *app) protectOwnFiles(loaded accounts.Loaded, auditFile string, configur
 			protected = append(protected, a.workPath(path))
 		}
 	}
-	if t, err := engine.Resolve(loaded.Store, a.storeEnv()); err == nil && t.Engine == engine.SQLite {
+	if t, err := engine.Resolve(loaded.Store, a.storeEnv(ctx)); err == nil && t.Engine == engine.SQLite {
 		for _, suffix := range []string{"", "-wal", "-shm", "-journal"} {
 			protected = append(protected, a.workPath(t.Location)+suffix)
 		}
@@ -467,7 +467,7 @@ func (a *app) protectOwnFiles(loaded accounts.Loaded, auditFile string, configur
 		secrets = append(secrets, urlSecrets(t.Location)...)
 	}
 	if loaded.RateLimitStore != "" {
-		if url, _, err := engine.Indirect("rate_limit_store", loaded.RateLimitStore, a.storeEnv()); err == nil {
+		if url, _, err := engine.Indirect("rate_limit_store", loaded.RateLimitStore, a.storeEnv(ctx)); err == nil {
 			secrets = append(secrets, urlSecrets(url)...)
 		}
 	}
@@ -501,9 +501,19 @@ func urlSecrets(rawURL string) []integration.Secret {
 	return out
 }
 
-// storeEnv is what resolving the store and rate_limit_store settings reads.
-func (a *app) storeEnv() engine.Env {
-	return engine.Env{Getenv: a.env.Getenv, DefaultPath: sqlite.DefaultPath(a.env.Getenv, a.env.HomeDir)}
+// maxSettingFile bounds what a file: setting (store, rate_limit_store)
+// reads: a URL or a path.
+const maxSettingFile = 64 << 10
+
+// storeEnv is what resolving the store and rate_limit_store settings
+// reads; a file: setting is read with a bound, until ctx ends (a FIFO
+// nobody writes does not hold kosmo past an interrupt).
+func (a *app) storeEnv(ctx context.Context) engine.Env {
+	return engine.Env{
+		Getenv:      a.env.Getenv,
+		ReadFile:    func(path string) ([]byte, error) { return fileread.File(ctx, path, maxSettingFile) },
+		DefaultPath: sqlite.DefaultPath(a.env.Getenv, a.env.HomeDir),
+	}
 }
 
 // openStore returns the store the setting names (a SQLite file, the
@@ -511,9 +521,8 @@ func (a *app) storeEnv() engine.Env {
 // when a script first uses it, so that scripts that never do create no
 // file and open no connection.
 func (a *app) openStore(setting string) *store.LazyStore {
-	env := a.storeEnv()
 	return store.Lazy(func(ctx context.Context) (store.Store, error) {
-		return engine.Open(ctx, setting, env)
+		return engine.Open(ctx, setting, a.storeEnv(ctx))
 	})
 }
 
