@@ -69,6 +69,11 @@ type Account struct {
 	// Settings hold the account's values of its integration's Settings,
 	// by name; a setting not here takes its default.
 	Settings map[string]string
+	// Clock is the time the account's API goes by, for what depends on the
+	// date (whether a model's shutdown is past); nil is the host's clock.
+	// kosmo sets it for accounts it points at its fake when the fake runs
+	// on another day (--fake with KOSMO_FAKE_DATE).
+	Clock func() time.Time
 	// KeyError, when set, says why the account has no key: an environment
 	// variable that is not set, a key file that cannot be read, no account
 	// configured at all. Caller.Call refuses a call through such an account

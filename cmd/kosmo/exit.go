@@ -28,6 +28,15 @@ const (
 // errTimeout is the cause of a context ended by --timeout.
 var errTimeout = errors.New("time limit (--timeout) reached")
 
+// interrupted is the error of a server (kosmo fake, kosmo mcp serve)
+// that stopped because ctx ended (SIGINT or SIGTERM): it exits with
+// ExitInterrupted, as every command that a signal stops does, so that
+// whatever started it can tell a stop it asked for from a clean end of
+// its input. Nothing is printed: the server stopped as asked.
+func interrupted(ctx context.Context, what string) error {
+	return &reported{fmt.Errorf("%s: stopped by a signal: %w", what, ctx.Err())}
+}
+
 // usageError is a wrong command line.
 type usageError struct{ msg string }
 

@@ -50,7 +50,7 @@ its connection closed.`,
 			if quiet && logFile != "" {
 				return usagef("--quiet and --log cannot be used together: --quiet logs no request, --log writes them to a file")
 			}
-			dated, err := a.fakeDate(date)
+			dated, _, err := a.fakeDate(date)
 			if err != nil {
 				return err
 			}
@@ -123,22 +123,24 @@ func (a *app) serveFake(ctx context.Context, addr string, opts ...openaitest.Opt
 		if err := <-done; err != nil && !errors.Is(err, http.ErrServerClosed) {
 			return err
 		}
-		return nil
+		return interrupted(ctx, "fake")
 	}
 }
 
-// fakeDate is the option that sets the fake's day: flag (--date) when
-// given, else the environment's openaitest.DateEnv, else none (today).
-func (a *app) fakeDate(flag string) ([]openaitest.Option, error) {
+// fakeDate is the option that sets the fake's day, and the fake's clock:
+// flag (--date) when given, else the environment's openaitest.DateEnv,
+// else none (today; a nil clock).
+func (a *app) fakeDate(flag string) ([]openaitest.Option, func() time.Time, error) {
 	day, from := flag, "--date"
 	if day == "" {
 		day, from = a.env.getenv(openaitest.DateEnv), openaitest.DateEnv
 	}
 	if day == "" {
-		return nil, nil
+		return nil, nil, nil
 	}
-	if _, err := openaitest.DateClock(day); err != nil {
-		return nil, usagef("%s: %v", from, err)
+	clock, err := openaitest.DateClock(day)
+	if err != nil {
+		return nil, nil, usagef("%s: %v", from, err)
 	}
-	return []openaitest.Option{openaitest.WithDate(day)}, nil
+	return []openaitest.Option{openaitest.WithClock(clock)}, clock, nil
 }

@@ -142,7 +142,7 @@ func TestFakeRequestLog(t *testing.T) {
 				require.Equal(t, rq.status, status)
 				ids = append(ids, id)
 			}
-			require.Equal(t, ExitOK, f.stop())
+			require.Equal(t, ExitInterrupted, f.stop(), "stopped as by SIGINT")
 
 			log := f.stderr.String()
 			if tt.logFile != "" {
@@ -183,7 +183,7 @@ func TestFakeRequestLogAppends(t *testing.T) {
 		f := startFake(t, work, "--log", "requests.log")
 		status, _ := fakeRequest(t, f, "GET", "/models", openaitest.DefaultAPIKey, "")
 		require.Equal(t, 200, status)
-		require.Equal(t, ExitOK, f.stop())
+		require.Equal(t, ExitInterrupted, f.stop(), "stopped as by SIGINT")
 	}
 	b, err := os.ReadFile(filepath.Join(work, "requests.log"))
 	require.NoError(t, err)

@@ -80,9 +80,9 @@ end`
 			require.Equal(t, 0, r.code, "stderr: %s", r.stderr)
 			assert.Contains(t, r.stdout, tt.want)
 			if tt.date == "2027-01-14" {
-				// kosmo's own clock says whether the date is past: "was
-				// shut down on" or "is scheduled to shut down on".
-				assert.Regexp(t, "^(404 model_not_found: .*shut down on 2027-01-14\\)\n){2}$", r.stdout)
+				// The note goes by the fake's day, not the host's: on the
+				// shutdown day the model was shut down.
+				assert.Regexp(t, "^(404 model_not_found: .*\\(gpt-4o was shut down on 2027-01-14\\)\n){2}$", r.stdout)
 			}
 		})
 	}

@@ -475,13 +475,16 @@ func TestOwnReadsAreBounded(t *testing.T) {
 
 // TestSignalsEndBlockedReads: SIGINT or SIGTERM ends kosmo while it waits
 // on a FIFO that nobody writes (the script, -F key=@path, the config file,
-// a key file, the audit log) with ExitInterrupted.
+// a key file, the audit log, the file a store or rate_limit_store setting
+// names) with ExitInterrupted.
 func TestSignalsEndBlockedReads(t *testing.T) {
 	dir := t.TempDir()
 	fifo := filepath.Join(dir, "fifo")
 	require.NoError(t, syscall.Mkfifo(fifo, 0o600))
 	keyFIFO := filepath.Join(dir, "key.yaml")
 	require.NoError(t, os.WriteFile(keyFIFO, []byte("integrations:\n  openai:\n    accounts:\n      work:\n        api_key_file: "+fifo+"\n"), 0o600))
+	settingFIFO := filepath.Join(dir, "setting.yaml")
+	require.NoError(t, os.WriteFile(settingFIFO, []byte("store: file:"+fifo+"\nrate_limit_store: file:"+fifo+"\n"), 0o600))
 	tests := []struct {
 		name   string
 		signal syscall.Signal
@@ -494,6 +497,7 @@ func TestSignalsEndBlockedReads(t *testing.T) {
 		{"config file", syscall.SIGINT, []string{"--config", fifo, "accounts"}},
 		{"key file", syscall.SIGTERM, []string{"--config", keyFIFO, "run", "-e", "print(1)"}},
 		{"audit log", syscall.SIGINT, []string{"run", "--fake", "--audit", fifo, "-e", "print(1)"}},
+		{"store and rate_limit_store files", syscall.SIGINT, []string{"--config", settingFIFO, "run", "-e", "print(1)"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

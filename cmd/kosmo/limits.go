@@ -153,9 +153,33 @@ type timeoutFlag struct{ limit time.Duration }
 // bounds ("the call, retries included"), and returns where it lands.
 func addTimeoutFlag(cmd *cobra.Command, def time.Duration, bounds string) *timeoutFlag {
 	t := &timeoutFlag{limit: def}
-	cmd.Flags().DurationVar(&t.limit, "timeout", def, "wall-clock limit for "+bounds+" (0: none)")
+	cmd.Flags().Var((*duration)(&t.limit), "timeout", "wall-clock limit for "+bounds+" (0: none)")
 	return t
 }
+
+// duration is a flag value that is a time.Duration of 0 or more: the
+// flags that take one read 0 as "none", and a negative value, which would
+// mean the same silently, is refused (a usage error naming the flag).
+type duration time.Duration
+
+// Set implements pflag.Value.
+func (d *duration) Set(s string) error {
+	v, err := time.ParseDuration(s)
+	if err != nil {
+		return fmt.Errorf("%q is not a duration (examples: 30s, 2m, 1h30m, 0)", s)
+	}
+	if v < 0 {
+		return fmt.Errorf("%q is negative: a duration of 0 or more expected (0: none)", s)
+	}
+	*d = duration(v)
+	return nil
+}
+
+// String implements pflag.Value.
+func (d *duration) String() string { return time.Duration(*d).String() }
+
+// Type implements pflag.Value.
+func (d *duration) Type() string { return "duration" }
 
 // bound returns ctx ended with errTimeout as its cause once the limit has
 // passed (ctx itself when there is no limit).

@@ -8,11 +8,9 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"os/signal"
 	"path/filepath"
 	"runtime/debug"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -171,28 +169,18 @@ func (a *app) serveMCP(ctx context.Context, o *mcpOptions) (err error) {
 	srv := mcpgateway.NewServer(opts)
 	// The first SIGINT or SIGTERM ends ctx, which cancels every call in
 	// flight (opts.Shutdown) and stops reading requests (Drain); the
-	// server stops once the calls have answered. A second one ends kosmo
-	// without waiting.
+	// server stops once the calls have answered, and kosmo exits with
+	// ExitInterrupted. A second one ends kosmo without waiting (main's
+	// interruptible owns the signals).
 	t := mcpgateway.FinishingTransport{Transport: &mcpgateway.StdioTransport{Reader: a.env.Stdin, Writer: a.env.Stdout}, Drain: ctx.Done()}
-	signals := make(chan os.Signal, 2)
-	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
-	defer signal.Stop(signals)
-	done := make(chan error, 1)
-	go func() { done <- srv.Run(context.WithoutCancel(ctx), t) }()
-	seen := 0
-	for {
-		select {
-		case err = <-done:
-			if err == nil || errors.Is(err, io.EOF) || ctx.Err() != nil {
-				return nil
-			}
-			return err
-		case <-signals:
-			if seen++; seen >= 2 {
-				return fmt.Errorf("mcp serve: stopped by a second signal without waiting for the calls in flight: %w", context.Canceled)
-			}
-		}
+	err = srv.Run(context.WithoutCancel(ctx), t)
+	switch {
+	case ctx.Err() != nil:
+		return interrupted(ctx, "mcp serve")
+	case err == nil || errors.Is(err, io.EOF):
+		return nil
 	}
+	return err
 }
 
 // maxTokenFile bounds what --token-file reads.
@@ -251,5 +239,5 @@ func (a *app) serveMCPHTTP(ctx context.Context, opts mcpgateway.Options, addr, t
 		_ = srv.Close()
 	}
 	<-done
-	return nil
+	return interrupted(ctx, "mcp serve")
 }

@@ -134,7 +134,7 @@ func TestMCPServeHTTP(t *testing.T) {
 	require.False(t, res.IsError, "%v", res.Content)
 	assert.Equal(t, []any{"list"}, res.StructuredContent.(map[string]any)["result"])
 	require.NoError(t, cs.Close())
-	assert.Equal(t, ExitOK, stop())
+	assert.Equal(t, ExitInterrupted, stop(), "stopped as by SIGINT")
 	assert.NotContains(t, stderr.String(), token, "the token is never logged")
 	assert.Contains(t, stderr.String(), "access token required")
 }
@@ -175,7 +175,7 @@ func TestMCPServeHTTPTokenRules(t *testing.T) {
 	require.NoError(t, err)
 	assert.Len(t, tools.Tools, 4, "--tools code")
 	_ = cs.Close()
-	assert.Equal(t, ExitOK, stop())
+	assert.Equal(t, ExitInterrupted, stop(), "stopped as by SIGINT")
 	assert.NotContains(t, stderr.String(), "file-token-xyz")
 }
 

@@ -2,12 +2,10 @@ package main
 
 import (
 	"bufio"
-	"context"
 	"encoding/json"
 	"io"
 	"os"
 	"os/exec"
-	"os/signal"
 	"strings"
 	"syscall"
 	"testing"
@@ -21,8 +19,9 @@ import (
 // TestKosmoSignalProcess runs as main does: signals end its context.
 const signalProcessEnv = "KOSMO_TEST_SIGNAL_PROCESS_ARGS"
 
-// TestKosmoSignalProcess is kosmo as main runs it (SIGINT and SIGTERM end
-// the context) when TestMCPServeSignalCancelsCalls starts this binary.
+// TestKosmoSignalProcess is kosmo as main runs it (interruptible: the
+// first SIGINT or SIGTERM ends the context, a second one exits) when
+// TestMCPServeSignalCancelsCalls starts this binary.
 func TestKosmoSignalProcess(t *testing.T) {
 	raw := os.Getenv(signalProcessEnv)
 	if raw == "" {
@@ -30,7 +29,7 @@ func TestKosmoSignalProcess(t *testing.T) {
 	}
 	var args []string
 	require.NoError(t, json.Unmarshal([]byte(raw), &args))
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := interruptible() // as main does
 	code := Main(ctx, args, ProcessEnv())
 	stop()
 	os.Exit(code)
@@ -38,7 +37,8 @@ func TestKosmoSignalProcess(t *testing.T) {
 
 // TestMCPServeSignalCancelsCalls: SIGINT while a tool call is in flight (a
 // script sleeping a minute) cancels it: the client gets its answer, an
-// error saying it was interrupted, and kosmo exits at once.
+// error saying it was interrupted, and kosmo exits at once with
+// ExitInterrupted, as the README's table of exit codes says.
 func TestMCPServeSignalCancelsCalls(t *testing.T) {
 	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM} {
 		t.Run(sig.String(), func(t *testing.T) {
@@ -50,6 +50,8 @@ func TestMCPServeSignalCancelsCalls(t *testing.T) {
 			require.NoError(t, err)
 			stdout, err := cmd.StdoutPipe()
 			require.NoError(t, err)
+			var stderr strings.Builder
+			cmd.Stderr = &stderr
 			require.NoError(t, cmd.Start())
 			exited := make(chan error, 1)
 			lines := make(chan string, 16)
@@ -85,13 +87,58 @@ func TestMCPServeSignalCancelsCalls(t *testing.T) {
 				}
 			}
 			select {
-			case <-exited:
+			case err = <-exited:
 			case <-time.After(30 * time.Second):
 				t.Fatal("kosmo did not exit after the signal")
 			}
 			assert.Less(t, time.Since(start), 30*time.Second, "not the minute of the script")
+			var exit *exec.ExitError
+			require.ErrorAs(t, err, &exit)
+			assert.Equal(t, ExitInterrupted, exit.ExitCode(), stderr.String())
+			assert.NotContains(t, stderr.String(), "interrupted again", "one signal, one stop")
 			assert.Contains(t, answer, "script stopped:")
 			assert.Contains(t, answer, `"isError":true`)
+		})
+	}
+}
+
+// TestServersStoppedBySignalExitInterrupted: kosmo fake and kosmo mcp
+// serve --http, stopped by SIGINT or SIGTERM, shut down and exit with
+// ExitInterrupted.
+func TestServersStoppedBySignalExitInterrupted(t *testing.T) {
+	tests := []struct {
+		name   string
+		signal syscall.Signal
+		args   []string
+		banner string
+	}{
+		{"fake, SIGTERM", syscall.SIGTERM, []string{"fake", "--addr", "127.0.0.1:0", "--quiet"}, "fake OpenAI API at"},
+		{"fake, SIGINT", syscall.SIGINT, []string{"fake", "--addr", "127.0.0.1:0", "--quiet"}, "fake OpenAI API at"},
+		{"mcp serve --http, SIGTERM", syscall.SIGTERM, []string{"mcp", "serve", "--fake", "--http", "127.0.0.1:0"}, "serving MCP at"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cmd := exec.Command(os.Args[0], "-test.run=^TestKosmoSignalProcess$", "-test.count=1")
+			data, err := json.Marshal(tt.args)
+			require.NoError(t, err)
+			cmd.Env = []string{signalProcessEnv + "=" + string(data), "HOME=" + t.TempDir()}
+			out := &fakeOutput{}
+			cmd.Stdout, cmd.Stderr = out, out
+			require.NoError(t, cmd.Start())
+			exited := make(chan error, 1)
+			go func() { exited <- cmd.Wait() }()
+			t.Cleanup(func() { _ = cmd.Process.Kill() })
+			require.Eventually(t, func() bool { return strings.Contains(out.String(), tt.banner) },
+				30*time.Second, 20*time.Millisecond, "the server did not start")
+			require.NoError(t, cmd.Process.Signal(tt.signal))
+			select {
+			case err = <-exited:
+			case <-time.After(30 * time.Second):
+				t.Fatal("kosmo did not exit after the signal")
+			}
+			var exit *exec.ExitError
+			require.ErrorAs(t, err, &exit, out.String())
+			assert.Equal(t, ExitInterrupted, exit.ExitCode(), out.String())
 		})
 	}
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/kosmo-run/kosmo/integration/openai"
 	"github.com/kosmo-run/kosmo/integration/openai/openaitest"
 	"github.com/kosmo-run/kosmo/internal/fileread"
+	"github.com/kosmo-run/kosmo/internal/secreturl"
 	"github.com/kosmo-run/kosmo/luabridge"
 	"github.com/kosmo-run/kosmo/store"
 	"github.com/kosmo-run/kosmo/store/engine"
@@ -99,7 +100,8 @@ func (a *app) newRunCmd() *cobra.Command {
 	opts.limits = addLimitFlags(cmd)
 	f := cmd.Flags()
 	f.StringVarP(&opts.eval, "eval", "e", "", "run this Lua code instead of a script file")
-	f.DurationVar(&opts.timeout, "timeout", DefaultTimeout, "wall-clock limit for the whole script, calls included (0: none)")
+	opts.timeout = DefaultTimeout
+	f.Var((*duration)(&opts.timeout), "timeout", "wall-clock limit for the whole script, calls included (0: none)")
 	f.BoolVar(&opts.asJSON, "json", false, "print one JSON envelope {ok, output, error, result, duration_ms, calls}")
 	f.BoolVar(&opts.allowStdin, "allow-stdin", false, "let the script read standard input with stdin.read and stdin.lines")
 	return cmd
@@ -232,14 +234,14 @@ func (a *app) newHostClient(ctx context.Context, p *policyFlags, captureOutput b
 		return nil, nil, err
 	}
 	cfg := loaded.Accounts
-	configure = a.protectOwnFiles(loaded, a.workPath(p.audit), configure)
+	configure = a.protectOwnFiles(ctx, loaded, a.workPath(p.audit), configure)
 	cleanup := func() {}
 	// With --fake, assistants live in the host's own in-memory store, as
 	// the fake's conversations live in its memory; otherwise in the store
 	// file, opened on first use.
 	var st store.Store
 	if p.fake {
-		dated, err := a.fakeDate("")
+		dated, clock, err := a.fakeDate("")
 		if err != nil {
 			return nil, nil, err
 		}
@@ -249,8 +251,11 @@ func (a *app) newHostClient(ctx context.Context, p *policyFlags, captureOutput b
 		}
 		srv := openaitest.NewServer(opts...)
 		cleanup = srv.Close
-		cfg = useFake(cfg, a.integrations, srv.BaseURL(), openaitest.DefaultAPIKey)
+		cfg = useFake(cfg, a.integrations, srv.BaseURL(), openaitest.DefaultAPIKey, clock)
 	} else {
+		if _, err := engine.Resolve(loaded.Store, a.storeEnv(ctx)); errors.Is(err, engine.ErrMistypedURL) {
+			return nil, nil, &accounts.ConfigError{Err: err}
+		}
 		st = a.openStore(loaded.Store)
 		closeFake := cleanup
 		cleanup = func() {
@@ -267,7 +272,13 @@ func (a *app) newHostClient(ctx context.Context, p *policyFlags, captureOutput b
 	if captureOutput {
 		stdout, keep = nil, 0
 	}
-	client, closeClient, err := a.rateLimitedClient(loaded.RateLimitStore, client)
+	// With --fake, the rate budgets stay in this process: offline runs
+	// neither need the shared Redis nor take shares of its budgets.
+	rateStore := loaded.RateLimitStore
+	if p.fake {
+		rateStore = ""
+	}
+	client, closeClient, err := a.rateLimitedClient(ctx, rateStore, client)
 	if err != nil {
 		cleanup()
 		return nil, nil, err
@@ -427,9 +438,13 @@ func (a *app) sources(ignoreKeys bool) accounts.Sources {
 }
 
 // protectOwnFiles adds to configure what no file grant covers: every
-// config file kosmo would read, the key files, the audit log, the store;
-// and the keys to scrub from what scripts read.
-func (a *app) protectOwnFiles(loaded accounts.Loaded, auditFile string, configure func(*luabridge.Options)) func(*luabridge.Options) {
+// config file kosmo would read, the key files, the audit log, the store
+// (the SQLite file the store setting resolves to, with its -wal, -shm and
+// -journal files) and the files that store: and rate_limit_store: read
+// their values from (file:PATH); and the secrets to scrub from what
+// scripts read: the keys and the passwords of the store's and the
+// rate_limit_store's URLs.
+func (a *app) protectOwnFiles(ctx context.Context, loaded accounts.Loaded, auditFile string, configure func(*luabridge.Options)) func(*luabridge.Options) {
 	protected := accounts.ConfigCandidates(a.sources(false))
 	if loaded.File != "" {
 		protected = append(protected, loaded.File)
@@ -438,14 +453,24 @@ func (a *app) protectOwnFiles(loaded accounts.Loaded, auditFile string, configur
 	if auditFile != "" {
 		protected = append(protected, auditFile)
 	}
-	storePath := loaded.Store
-	if storePath == "" {
-		storePath = sqlite.DefaultPath(a.env.getenv, a.env.HomeDir)
-	}
-	for _, suffix := range []string{"", "-wal", "-shm", "-journal"} {
-		protected = append(protected, storePath+suffix)
-	}
 	var secrets []integration.Secret
+	for _, setting := range []string{loaded.Store, loaded.RateLimitStore} {
+		if path, ok := strings.CutPrefix(setting, "file:"); ok {
+			protected = append(protected, a.workPath(path))
+		}
+	}
+	if t, err := engine.Resolve(loaded.Store, a.storeEnv(ctx)); err == nil && t.Engine == engine.SQLite {
+		for _, suffix := range []string{"", "-wal", "-shm", "-journal"} {
+			protected = append(protected, a.workPath(t.Location)+suffix)
+		}
+	} else if err == nil {
+		secrets = append(secrets, urlSecrets(t.Location)...)
+	}
+	if loaded.RateLimitStore != "" {
+		if url, _, err := engine.Indirect("rate_limit_store", loaded.RateLimitStore, a.storeEnv(ctx)); err == nil {
+			secrets = append(secrets, urlSecrets(url)...)
+		}
+	}
 	for _, in := range a.integrations {
 		if v := a.env.getenv(in.Env.APIKey); v != "" {
 			secrets = append(secrets, integration.NewSecret(v))
@@ -467,14 +492,37 @@ func (a *app) protectOwnFiles(loaded accounts.Loaded, auditFile string, configur
 	}
 }
 
+// urlSecrets are the passwords a store or Redis URL holds.
+func urlSecrets(rawURL string) []integration.Secret {
+	var out []integration.Secret
+	for _, pw := range secreturl.Passwords(rawURL) {
+		out = append(out, integration.NewSecret(pw))
+	}
+	return out
+}
+
+// maxSettingFile bounds what a file: setting (store, rate_limit_store)
+// reads: a URL or a path.
+const maxSettingFile = 64 << 10
+
+// storeEnv is what resolving the store and rate_limit_store settings
+// reads; a file: setting is read with a bound, until ctx ends (a FIFO
+// nobody writes does not hold kosmo past an interrupt).
+func (a *app) storeEnv(ctx context.Context) engine.Env {
+	return engine.Env{
+		Getenv:      a.env.Getenv,
+		ReadFile:    func(path string) ([]byte, error) { return fileread.File(ctx, path, maxSettingFile) },
+		DefaultPath: sqlite.DefaultPath(a.env.Getenv, a.env.HomeDir),
+	}
+}
+
 // openStore returns the store the setting names (a SQLite file, the
 // default place when "", or a PostgreSQL URL; see store/engine), opened
 // when a script first uses it, so that scripts that never do create no
 // file and open no connection.
 func (a *app) openStore(setting string) *store.LazyStore {
-	env := engine.Env{Getenv: a.env.Getenv, DefaultPath: sqlite.DefaultPath(a.env.Getenv, a.env.HomeDir)}
 	return store.Lazy(func(ctx context.Context) (store.Store, error) {
-		return engine.Open(ctx, setting, env)
+		return engine.Open(ctx, setting, a.storeEnv(ctx))
 	})
 }
 
@@ -493,10 +541,11 @@ func anyNativeAssistants(cfg accounts.Config) bool {
 	return false
 }
 
-// useFake points every account at the fake server with its key, and gives an
-// integration with no account a default one, so that any script that runs
-// against the real API runs offline unchanged.
-func useFake(cfg accounts.Config, integrations []*integration.Integration, baseURL, key string) accounts.Config {
+// useFake points every account at the fake server with its key and clock
+// (nil: the host's), and gives an integration with no account a default
+// one, so that any script that runs against the real API runs offline
+// unchanged.
+func useFake(cfg accounts.Config, integrations []*integration.Integration, baseURL, key string, clock func() time.Time) accounts.Config {
 	out := accounts.Config{}
 	for _, in := range integrations {
 		set := &accounts.Set{Default: accounts.DefaultName}
@@ -504,11 +553,11 @@ func useFake(cfg accounts.Config, integrations []*integration.Integration, baseU
 			set.Default = old.Default
 			for _, acct := range old.Accounts {
 				c := *acct
-				c.BaseURL, c.Key, c.KeySource, c.Organization, c.Project = baseURL, integration.NewSecret(key), "fake", "", ""
+				c.BaseURL, c.Key, c.KeySource, c.Organization, c.Project, c.Clock = baseURL, integration.NewSecret(key), "fake", "", "", clock
 				set.Accounts = append(set.Accounts, &c)
 			}
 		} else {
-			set.Accounts = []*integration.Account{{Name: accounts.DefaultName, BaseURL: baseURL, Key: integration.NewSecret(key), KeySource: "fake"}}
+			set.Accounts = []*integration.Account{{Name: accounts.DefaultName, BaseURL: baseURL, Key: integration.NewSecret(key), KeySource: "fake", Clock: clock}}
 		}
 		out[in.Name] = set
 	}

@@ -148,8 +148,8 @@ func runChat(ctx context.Context, x *in.Exchange, args in.Args) (*in.Result, err
 	model, _ := args["model"].(string)
 	if args["stream"] == true && !x.DryRun() {
 		res, err := runChatStream(ctx, x, chatBody(ctx, x, args))
-		return res, withShutdown(err, model)
+		return res, withShutdown(x, err, model)
 	}
 	res, err := x.Standard(ctx, chatBody(ctx, x, args))
-	return res, withShutdown(err, model)
+	return res, withShutdown(x, err, model)
 }

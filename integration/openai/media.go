@@ -137,7 +137,7 @@ func runImage(ctx context.Context, x *in.Exchange, args in.Args) (*in.Result, er
 		}
 	}
 	res, err := x.Standard(ctx, args)
-	return res, withShutdown(err, model)
+	return res, withShutdown(x, err, model)
 }
 
 // runTranscription sends a transcription checked against the
@@ -152,7 +152,7 @@ func runTranscription(ctx context.Context, x *in.Exchange, args in.Args) (*in.Re
 		}
 	}
 	res, err := x.Standard(ctx, args)
-	return res, withShutdown(err, model)
+	return res, withShutdown(x, err, model)
 }
 
 // runSpeech sends speech checked against the speech table.
@@ -166,7 +166,7 @@ func runSpeech(ctx context.Context, x *in.Exchange, args in.Args) (*in.Result, e
 		}
 	}
 	res, err := x.Standard(ctx, args)
-	return res, withShutdown(err, model)
+	return res, withShutdown(x, err, model)
 }
 
 // decodeImage returns the answer with each image's mime_type: the type of

@@ -4,12 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/url"
 	"strings"
 	"time"
 
 	"github.com/go-redis/redis_rate/v10"
 	"github.com/redis/go-redis/v9"
+
+	"github.com/kosmo-run/kosmo/internal/secreturl"
 )
 
 // Redis is the Buckets of several hosts: GCRA in Redis
@@ -32,8 +33,20 @@ func OpenRedis(ctx context.Context, rawURL string) (*Redis, error) {
 		return nil, fmt.Errorf("rate_limit_store %s: not a valid Redis URL (redis://host:port/db expected)", shown)
 	}
 	rdb := redis.NewClient(opts)
-	if err := rdb.Ping(ctx).Err(); err != nil {
+	// go-redis bounds a read by its own timeouts, not by ctx ending: the
+	// ping runs aside so that an interrupt stops waiting at once.
+	pinged := make(chan error, 1)
+	go func() { pinged <- rdb.Ping(ctx).Err() }()
+	select {
+	case err = <-pinged:
+	case <-ctx.Done():
+		err = context.Cause(ctx)
+	}
+	if err != nil {
 		_ = rdb.Close()
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("rate_limit_store %s: %w", shown, ctx.Err())
+		}
 		return nil, fmt.Errorf("rate_limit_store %s: %w", shown, errors.New(scrubURL(err.Error(), rawURL)))
 	}
 	return &Redis{rdb: rdb, limiter: redis_rate.NewLimiter(rdb)}, nil
@@ -131,23 +144,15 @@ func (r *Redis) Paused(ctx context.Context, key string) (time.Duration, error) {
 	return max(d, 0), nil
 }
 
-// RedactURL returns rawURL with its password replaced by "xxxxx".
-func RedactURL(rawURL string) string {
-	u, err := url.Parse(rawURL)
-	if err != nil {
-		return "(unparsable URL)"
-	}
-	return u.Redacted()
-}
+// RedactURL returns rawURL with its password, and any password query
+// parameter, replaced by "xxxxx"; a value that does not parse shows only
+// its scheme.
+func RedactURL(rawURL string) string { return secreturl.Redact(rawURL) }
 
-// scrubURL removes the password of rawURL from msg.
+// scrubURL removes the passwords of rawURL from msg.
 func scrubURL(msg, rawURL string) string {
-	u, err := url.Parse(rawURL)
-	if err != nil || u.User == nil {
-		return msg
-	}
-	if pw, ok := u.User.Password(); ok && pw != "" {
-		return strings.ReplaceAll(msg, pw, "xxxxx")
+	for _, pw := range secreturl.Passwords(rawURL) {
+		msg = strings.ReplaceAll(msg, pw, "xxxxx")
 	}
 	return msg
 }

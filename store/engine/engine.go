@@ -19,6 +19,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"regexp"
 	"strings"
 
 	"github.com/kosmo-run/kosmo/store"
@@ -67,8 +68,39 @@ func Resolve(setting string, env Env) (Target, error) {
 	case strings.Contains(value, "://"):
 		scheme, _, _ := strings.Cut(value, "://")
 		return Target{}, fmt.Errorf("store: unknown engine %q%s: a file path (SQLite) or postgres://… expected", scheme+"://", from)
+	case mistypedURL(value):
+		return Target{}, fmt.Errorf("store: the value%s %w", from, ErrMistypedURL)
 	}
 	return Target{Engine: SQLite, Location: value, Shown: value + from}, nil
+}
+
+// ErrMistypedURL is a store setting that reads as a mistyped URL or a
+// key=value connection string rather than a SQLite file path: it is
+// refused, never shown (it may hold a password) nor used as a file name.
+var ErrMistypedURL = errors.New("looks like a mistyped URL or a key=value connection string, not a file path: a PostgreSQL store is written postgres://user:password@host/db (the value is not shown: it may hold a password)")
+
+// urlSchemes are the schemes a store or rate_limit_store URL has.
+var urlSchemes = []string{"postgresql", "postgres", "rediss", "redis"}
+
+// dsnKey matches the keys of a libpq key=value connection string.
+var dsnKey = regexp.MustCompile(`(?i)(^|\s)(host|hostaddr|port|dbname|user|password|passfile|sslmode|service)\s*=`)
+
+// mistypedURL reports whether value, which has no "://", reads as a URL
+// with its separator mistyped (postgres//…, redis:…), a password in a
+// URL's user part (user:password@host) or a parameter, or a key=value
+// connection string: a SQLite path named after it would keep the
+// password in a file name.
+func mistypedURL(value string) bool {
+	lower := strings.ToLower(value)
+	for _, scheme := range urlSchemes {
+		if rest, ok := strings.CutPrefix(lower, scheme); ok && (strings.HasPrefix(rest, ":") || strings.HasPrefix(rest, "//")) {
+			return true
+		}
+	}
+	if at := strings.LastIndex(value, "@"); at > 0 && strings.Contains(value[:at], ":") {
+		return true
+	}
+	return strings.Contains(lower, "password=") || dsnKey.MatchString(value)
 }
 
 // Indirect reads a setting named key that may hold its value itself or

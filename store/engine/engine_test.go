@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -51,6 +52,38 @@ func TestResolveEmptyFile(t *testing.T) {
 	require.EqualError(t, err, "store: the file x (store: file:x) is empty")
 	_, err = Resolve("file:x", Env{ReadFile: func(string) ([]byte, error) { return nil, errors.New("denied") }})
 	require.EqualError(t, err, "store: cannot read the file x (store: file:x): denied")
+}
+
+// TestResolveRefusesMistypedURLs: a value that reads as a mistyped URL or
+// a key=value connection string is refused without being shown, never
+// used as a SQLite path (whose file name would keep its password).
+func TestResolveRefusesMistypedURLs(t *testing.T) {
+	const secret = "sSECRET"
+	env := Env{Getenv: envMap{"MYDB": "postgres//u:" + secret + "@h/db"}.get}
+	cases := []struct{ setting, from string }{
+		{"postgres//u:" + secret + "@h/db", ""},
+		{"postgresql:/u:" + secret + "@h/db", ""},
+		{"redis//:" + secret + "@host", ""},
+		{"Postgres:u:" + secret + "@h/db", ""},
+		{"u:" + secret + "@db.internal/kosmo", ""},
+		{"host=h password=" + secret + " dbname=x", ""},
+		{"host=h dbname=x user=u", ""},
+		{"/tmp/db?password=" + secret, ""},
+		{"env:MYDB", " (from environment variable MYDB)"},
+	}
+	for _, c := range cases {
+		t.Run(c.setting, func(t *testing.T) {
+			_, err := Resolve(c.setting, env)
+			require.ErrorIs(t, err, ErrMistypedURL)
+			assert.True(t, strings.HasPrefix(err.Error(), "store: the value"+c.from+" looks like a mistyped URL"), err.Error())
+			assert.NotContains(t, err.Error(), secret)
+		})
+	}
+	for _, path := range []string{"/var/lib/kosmo/kosmo.db", "postgres/kosmo.db", "/home/u/a@b/kosmo.db", "C-drive/user-data.db", "./kosmo=1.db"} {
+		got, err := Resolve(path, env)
+		require.NoError(t, err, path)
+		assert.Equal(t, SQLite, got.Engine)
+	}
 }
 
 type envMap map[string]string

@@ -17,12 +17,12 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"net/url"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/kosmo-run/kosmo/internal/secreturl"
 	"github.com/kosmo-run/kosmo/store"
 )
 
@@ -42,24 +42,7 @@ func IsURL(s string) bool {
 
 // Redact returns rawURL with its password, and any password parameter,
 // replaced by "xxxxx": the form to show in errors and listings.
-func Redact(rawURL string) string {
-	u, err := url.Parse(rawURL)
-	if err != nil {
-		return "postgres://(unparsable URL)"
-	}
-	q := u.Query()
-	changed := false
-	for k := range q {
-		if strings.EqualFold(k, "password") {
-			q.Set(k, "xxxxx")
-			changed = true
-		}
-	}
-	if changed {
-		u.RawQuery = q.Encode()
-	}
-	return u.Redacted()
-}
+func Redact(rawURL string) string { return secreturl.Redact(rawURL) }
 
 // Open connects to the database at rawURL and brings its schema up to
 // date. A database whose schema is newer than this build knows is refused
