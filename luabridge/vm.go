@@ -138,6 +138,7 @@ func newState(lim Limits, concatHook func(*lua.LState, int)) *lua.LState {
 		SkipOpenLibs:        true,
 		CallStackSize:       lim.MaxCallDepth,
 		MinimizeStackMemory: true,
+		RegistrySize:        initialRegistry,
 		RegistryMaxSize:     maxRegistry,
 		RegistryGrowStep:    registryGrowStep,
 	})
