@@ -207,9 +207,9 @@ func oneLine(s string) string {
 // normalised: an empty object where the schema wants an array becomes an
 // empty array (Lua's {} is both), and the other way round.
 func (s *SpecSchema) Check(name string, val any, path string) (any, []Problem) {
-	// A first pass builds no paths; a value with problems is checked again
-	// with them (the check is deterministic, so the second pass finds the
-	// same problems, now with their paths).
+	// A first pass builds no paths and keeps no order; a value with
+	// problems is checked again with both (the check is deterministic, so
+	// the second pass finds the same problems, with their paths, in order).
 	v := &validator{noPaths: true}
 	out := v.spec(s.root.Properties[name], val, path, 0)
 	if len(v.problems) == 0 {
@@ -404,22 +404,22 @@ func (v *validator) spec(n *schemaNode, val any, path string, depth int) any {
 				}
 			}
 		}
-		// Fields are checked in the map's order; problems are reported in
-		// sorted order, so fields with problems are checked again sorted.
-		before := len(v.problems)
-		for k, el := range x {
-			v.field(n, k, el, path, depth, out)
+		// Problems are reported in the fields' sorted order; a check that
+		// builds no paths keeps none of its problems (Check checks again),
+		// so it takes the fields in the map's order.
+		if v.noPaths {
+			for k, el := range x {
+				v.field(n, k, el, path, depth, out)
+			}
+			return out
 		}
-		if len(v.problems) > before {
-			v.problems = v.problems[:before]
-			keys := make([]string, 0, len(x))
-			for k := range x {
-				keys = append(keys, k)
-			}
-			sort.Strings(keys)
-			for _, k := range keys {
-				v.field(n, k, x[k], path, depth, out)
-			}
+		keys := make([]string, 0, len(x))
+		for k := range x {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			v.field(n, k, x[k], path, depth, out)
 		}
 		return out
 	}
