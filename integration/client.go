@@ -267,7 +267,7 @@ func (c *Client) roundTrip(actx context.Context, req *http.Request, body []byte,
 	if hr.ContentLength > limit {
 		return nil, &ResponseTooLargeError{Status: hr.StatusCode, Limit: limit, RequestID: hr.Header.Get("x-request-id")}
 	}
-	data, err := io.ReadAll(io.LimitReader(hr.Body, limit+1))
+	data, err := readAll(io.LimitReader(hr.Body, limit+1), hr.ContentLength)
 	if err != nil {
 		return nil, fmt.Errorf("reading response body: %w", err)
 	}
@@ -275,6 +275,29 @@ func (c *Client) roundTrip(actx context.Context, req *http.Request, body []byte,
 		return nil, &ResponseTooLargeError{Status: hr.StatusCode, Limit: limit, RequestID: hr.Header.Get("x-request-id")}
 	}
 	return &Response{Status: hr.StatusCode, Header: hr.Header, Body: data}, nil
+}
+
+// readAll is io.ReadAll into a buffer of the size announced (when size is
+// not negative), so that an answer of known length is read without growing
+// the buffer.
+func readAll(r io.Reader, size int64) ([]byte, error) {
+	if size < 0 {
+		return io.ReadAll(r)
+	}
+	data := make([]byte, 0, size+1) // +1: the read that sees the end
+	for {
+		if len(data) == cap(data) {
+			data = append(data, 0)[:len(data)]
+		}
+		n, err := r.Read(data[len(data):cap(data)])
+		data = data[:len(data)+n]
+		if err == io.EOF {
+			return data, nil
+		}
+		if err != nil {
+			return data, err
+		}
+	}
 }
 
 // Retryable is the retry rule, used both to decide a retry and for the

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -32,6 +33,8 @@ type SpecSchema struct {
 	// properties and of the definitions, for JSONSchema.
 	rawProps map[string]json.RawMessage
 	rawDefs  map[string]json.RawMessage
+	// names are the root's properties, sorted.
+	names []string
 }
 
 // ParseSpecSchema reads a schema document: {"source": text, "root": schema
@@ -97,6 +100,14 @@ func ParseSpecSchema(data []byte) (*SpecSchema, error) {
 			return nil, err
 		}
 	}
+	// What every check would otherwise work out again on every call.
+	for n := range seen {
+		n.alts = append(append([]*schemaNode(nil), n.AnyOf...), n.OneOf...)
+		if len(n.alts) > 0 {
+			n.discProp, n.discBranches = discriminate(n, n.alts)
+		}
+	}
+	s.names = sortedProps(root)
 	return s, nil
 }
 
@@ -110,14 +121,7 @@ func MustParseSpecSchema(data []byte) *SpecSchema {
 }
 
 // Names lists the schema's properties, sorted.
-func (s *SpecSchema) Names() []string {
-	names := make([]string, 0, len(s.root.Properties))
-	for k := range s.root.Properties {
-		names = append(names, k)
-	}
-	sort.Strings(names)
-	return names
-}
+func (s *SpecSchema) Names() []string { return slices.Clone(s.names) }
 
 // Has reports whether name is a property of the schema.
 func (s *SpecSchema) Has(name string) bool { return s.root.Properties[name] != nil }
@@ -203,8 +207,16 @@ func oneLine(s string) string {
 // normalised: an empty object where the schema wants an array becomes an
 // empty array (Lua's {} is both), and the other way round.
 func (s *SpecSchema) Check(name string, val any, path string) (any, []Problem) {
-	v := &validator{}
+	// A first pass builds no paths and keeps no order; a value with
+	// problems is checked again with both (the check is deterministic, so
+	// the second pass finds the same problems, with their paths, in order).
+	v := &validator{noPaths: true}
 	out := v.spec(s.root.Properties[name], val, path, 0)
+	if len(v.problems) == 0 {
+		return out, nil
+	}
+	v = &validator{}
+	out = v.spec(s.root.Properties[name], val, path, 0)
 	return out, v.problems
 }
 
@@ -234,6 +246,11 @@ type schemaNode struct {
 	additional    *schemaNode
 	closed        bool
 	ref           *schemaNode
+	// alts are AnyOf then OneOf; discProp and discBranches tell them apart
+	// (see discriminate), when a property does.
+	alts         []*schemaNode
+	discProp     string
+	discBranches map[string]*schemaNode
 }
 
 func parseNode(raw json.RawMessage) (*schemaNode, error) {
@@ -296,6 +313,11 @@ func (n *schemaNode) children() []*schemaNode {
 // maxSpecDepth bounds how deep a value is followed through the schema.
 const maxSpecDepth = 64
 
+// discDepth is more than the depth a branch reaches checking its
+// discriminating property (through $refs), so that the property is checked
+// in every branch where alternatives goes straight to the branch it names.
+const discDepth = 16
+
 // spec checks val against n and returns the normalised value.
 func (v *validator) spec(n *schemaNode, val any, path string, depth int) any {
 	if n == nil || depth > maxSpecDepth {
@@ -314,8 +336,8 @@ func (v *validator) spec(n *schemaNode, val any, path string, depth int) any {
 	for _, c := range n.AllOf {
 		val = v.spec(c, val, path, depth+1)
 	}
-	if alts := append(append([]*schemaNode(nil), n.AnyOf...), n.OneOf...); len(alts) > 0 {
-		val = v.alternatives(n, alts, val, path, depth)
+	if len(n.alts) > 0 {
+		val = v.alternatives(n, n.alts, val, path, depth)
 	}
 	if len(n.Types) > 0 {
 		val = coerceEmpty(n, val)
@@ -363,7 +385,7 @@ func (v *validator) spec(n *schemaNode, val any, path string, depth int) any {
 		if n.Items != nil {
 			out := make([]any, len(x))
 			for i, el := range x {
-				out[i] = v.spec(n.Items, el, path+"["+strconv.Itoa(i+1)+"]", depth+1)
+				out[i] = v.spec(n.Items, el, v.index(path, i), depth+1)
 			}
 			return out
 		}
@@ -378,9 +400,18 @@ func (v *validator) spec(n *schemaNode, val any, path string, depth int) any {
 		for _, r := range n.Required {
 			if el, ok := x[r]; !ok || el == nil {
 				if p := n.Properties[r]; p == nil || !p.nullable() {
-					v.add(joinPath(path, r), "required %s is missing", n.Properties[r].describe())
+					v.add(v.join(path, r), "required %s is missing", n.Properties[r].describe())
 				}
 			}
+		}
+		// Problems are reported in the fields' sorted order; a check that
+		// builds no paths keeps none of its problems (Check checks again),
+		// so it takes the fields in the map's order.
+		if v.noPaths {
+			for k, el := range x {
+				v.field(n, k, el, path, depth, out)
+			}
+			return out
 		}
 		keys := make([]string, 0, len(x))
 		for k := range x {
@@ -388,25 +419,31 @@ func (v *validator) spec(n *schemaNode, val any, path string, depth int) any {
 		}
 		sort.Strings(keys)
 		for _, k := range keys {
-			if p := n.Properties[k]; p != nil {
-				out[k] = v.spec(p, x[k], joinPath(path, k), depth+1)
-				continue
-			}
-			switch {
-			case n.additional != nil:
-				out[k] = v.spec(n.additional, x[k], joinPath(path, k), depth+1)
-			case n.closed:
-				msg := "unknown field"
-				names := sortedProps(n)
-				if s := Suggest(k, names); s != "" {
-					msg += fmt.Sprintf("; did you mean '%s'?", s)
-				}
-				v.add(joinPath(path, k), "%s (known: %s)", msg, strings.Join(names, ", "))
-			}
+			v.field(n, k, x[k], path, depth, out)
 		}
 		return out
 	}
 	return val
+}
+
+// field checks the field k of an object against n, setting out[k] to its
+// normalised value.
+func (v *validator) field(n *schemaNode, k string, el any, path string, depth int, out map[string]any) {
+	if p := n.Properties[k]; p != nil {
+		out[k] = v.spec(p, el, v.join(path, k), depth+1)
+		return
+	}
+	switch {
+	case n.additional != nil:
+		out[k] = v.spec(n.additional, el, v.join(path, k), depth+1)
+	case n.closed:
+		msg := "unknown field"
+		names := sortedProps(n)
+		if s := Suggest(k, names); s != "" {
+			msg += fmt.Sprintf("; did you mean '%s'?", s)
+		}
+		v.add(v.join(path, k), "%s (known: %s)", msg, strings.Join(names, ", "))
+	}
 }
 
 // alternatives checks val against the first of alts it satisfies. When it
@@ -414,15 +451,25 @@ func (v *validator) spec(n *schemaNode, val any, path string, depth int) any {
 // discriminating property names, else of the one branch of val's type,
 // else a list of the types expected.
 func (v *validator) alternatives(n *schemaNode, alts []*schemaNode, val any, path string, depth int) any {
+	// A value naming its branch by the discriminating property satisfies no
+	// other branch (each fixes that property to another value): check it
+	// against that branch alone, as the loop below would end up doing.
+	if obj, ok := val.(map[string]any); ok && n.discProp != "" && depth+discDepth < maxSpecDepth {
+		if tag, ok := obj[n.discProp].(string); ok {
+			if b := n.discBranches[tag]; b != nil {
+				return v.spec(b, val, path, depth+1)
+			}
+		}
+	}
 	for _, a := range alts {
-		w := &validator{}
+		w := &validator{noPaths: v.noPaths}
 		out := w.spec(a, val, path, depth+1)
 		if len(w.problems) == 0 {
 			return out
 		}
 	}
 	if obj, ok := val.(map[string]any); ok {
-		if prop, branches := discriminate(n, alts); prop != "" {
+		if prop, branches := n.discProp, n.discBranches; prop != "" {
 			tag, _ := obj[prop].(string)
 			if b := branches[tag]; b != nil {
 				return v.spec(b, val, path, depth+1)
@@ -432,7 +479,7 @@ func (v *validator) alternatives(n *schemaNode, alts []*schemaNode, val any, pat
 				values = append(values, k)
 			}
 			sort.Strings(values)
-			p := joinPath(path, prop)
+			p := v.join(path, prop)
 			if _, has := obj[prop]; !has {
 				v.add(p, "required string is missing (one of %s)", quoteList(values))
 				return val

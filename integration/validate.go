@@ -90,7 +90,28 @@ func (f *Function) Validate(args map[string]any) (Args, error) {
 	return out, nil
 }
 
-type validator struct{ problems []Problem }
+type validator struct {
+	problems []Problem
+	// noPaths skips building the paths of problems (they are then "").
+	noPaths bool
+}
+
+// join is joinPath, unless v builds no paths.
+func (v *validator) join(prefix, key string) string {
+	if v.noPaths {
+		return ""
+	}
+	return joinPath(prefix, key)
+}
+
+// index is the path of element i (0-based) of the array at path, unless v
+// builds no paths.
+func (v *validator) index(path string, i int) string {
+	if v.noPaths {
+		return ""
+	}
+	return path + "[" + strconv.Itoa(i+1) + "]"
+}
 
 // specKeys checks the keys that are not documented parameters: those of
 // f.Spec are validated by it, in sorted order; the others are unknown, with
@@ -107,22 +128,28 @@ func (v *validator) specKeys(f *Function, args map[string]any, out Args) {
 		}
 	}
 	sort.Strings(keys)
-	known := append([]Param(nil), f.Params...)
-	for _, name := range f.Spec.Names() {
-		if !hasParam(f.Params, name) {
-			known = append(known, Param{Name: name})
-		}
-	}
-	unknown := map[string]any{}
+	var unknown map[string]any
 	for _, k := range keys {
 		val := args[k]
 		switch {
 		case !f.Spec.Has(k):
+			if unknown == nil {
+				unknown = map[string]any{}
+			}
 			unknown[k] = val
 		case val != nil:
 			var problems []Problem
 			out[k], problems = f.Spec.Check(k, val, k)
 			v.problems = append(v.problems, problems...)
+		}
+	}
+	if len(unknown) == 0 {
+		return
+	}
+	known := append([]Param(nil), f.Params...)
+	for _, name := range f.Spec.names {
+		if !hasParam(f.Params, name) {
+			known = append(known, Param{Name: name})
 		}
 	}
 	v.unknownKeys(unknown, known, "", "parameter")
@@ -138,6 +165,9 @@ func (v *validator) unknownKeys(obj map[string]any, known []Param, prefix, what 
 		if !hasParam(known, k) {
 			unknown = append(unknown, k)
 		}
+	}
+	if len(unknown) == 0 {
+		return
 	}
 	sort.Strings(unknown)
 	names := make([]string, len(known))

@@ -170,7 +170,10 @@ func (vm *VM) resultToLua(res *integration.Result) (lua.LValue, error) {
 	if res.JSON == nil {
 		return valueToLua(vm.L, res.Value, vm.conv.null)
 	}
-	v, err := decodeJSONChecked(vm.L, res.JSON, vm.conv.null, vm.g.decodeCheck(vm.L, "converting the answer to Lua values"))
+	if vm.names == nil {
+		vm.names = keyNames{}
+	}
+	v, err := decodeJSONNames(vm.L, res.JSON, vm.conv.null, vm.g.decodeCheck(vm.L, "converting the answer to Lua values"), vm.names)
 	var stop *decodeStop
 	if errors.As(err, &stop) {
 		return nil, stop

@@ -26,6 +26,10 @@ const (
 	jsonCacheMaxEntries = 1024
 )
 
+// jsonNamesMax bounds a VM's keyNames: the distinct short object keys of
+// the answers it decoded, kept across answers.
+const jsonNamesMax = 512
+
 // decodeJSON turns JSON text into plain Lua values in one pass, with no
 // intermediate Go value: objects become tables, arrays 1-based sequences,
 // null is absent in objects and json.null (null) inside arrays, numbers are
@@ -45,8 +49,15 @@ func decodeJSON(L *lua.LState, data []byte, null lua.LValue) (lua.LValue, error)
 // its error (the memory limit, the context) ends the decoding and is
 // returned as it is.
 func decodeJSONChecked(L *lua.LState, data []byte, null lua.LValue, check func() error) (lua.LValue, error) {
+	return decodeJSONNames(L, data, null, check, nil)
+}
+
+// decodeJSONNames is decodeJSONChecked taking the keys of objects from
+// names, and keeping new ones there (nil: no such set).
+func decodeJSONNames(L *lua.LState, data []byte, null lua.LValue, check func() error, names keyNames) (lua.LValue, error) {
 	d := newJSONDecoder(L, data, null)
 	d.check = check
+	d.names = names
 	if v, ok := d.decode(); ok {
 		return v, nil
 	}
@@ -78,6 +89,10 @@ type jsonDecoder struct {
 	keys  []string
 	nums  []float64 // the numbers of the array numericArray reads
 	cache map[string]lua.LValue
+	// names, when set, keeps the short keys of objects across documents
+	// (see keyNames), so that the keys every answer repeats are not
+	// allocated again.
+	names keyNames
 
 	// check, when set, is called every checkEvery values; its error ends
 	// the decoding and is kept in err.
@@ -325,11 +340,16 @@ func (d *jsonDecoder) key() bool {
 	if d.pos >= len(d.data) || d.data[d.pos] != '"' {
 		return false
 	}
-	k, ok := d.str()
-	if !ok {
+	if d.names != nil {
+		body, escaped, ok := scanJSONString(d.data, d.pos)
+		if !ok || escaped {
+			return d.keyValue()
+		}
+		d.pos += len(body) + 2
+		d.keys = append(d.keys, d.names.get(body))
+	} else if !d.keyValue() {
 		return false
 	}
-	d.keys = append(d.keys, string(k.(lua.LString)))
 	d.skipSpace()
 	if d.pos >= len(d.data) || d.data[d.pos] != ':' {
 		return false
@@ -337,6 +357,33 @@ func (d *jsonDecoder) key() bool {
 	d.pos++
 	d.skipSpace()
 	return true
+}
+
+// keyValue reads the key at pos as any string value is read.
+func (d *jsonDecoder) keyValue() bool {
+	k, ok := d.str()
+	if !ok {
+		return false
+	}
+	d.keys = append(d.keys, string(k.(lua.LString)))
+	return true
+}
+
+// keyNames is a VM's set of the object keys its answers use, each kept
+// once: the keys of API answers repeat from one answer to the next.
+type keyNames map[string]string
+
+// get returns the key whose text is body, from n when it is there, and
+// keeps it in n when it is short and n has room.
+func (n keyNames) get(body []byte) string {
+	if k, ok := n[string(body)]; ok {
+		return k
+	}
+	k := string(body)
+	if len(body) <= jsonCacheMaxLen && len(n) < jsonNamesMax {
+		n[k] = k
+	}
+	return k
 }
 
 func (d *jsonDecoder) skipSpace() {

@@ -560,3 +560,44 @@ func TestEmbeddingsReachLuaAsTheFloatFormat(t *testing.T) {
 		})
 	}
 }
+
+// TestDecodeJSONNamesMatchesDecodeJSON decodes documents one after the
+// other with one set of keys, as a VM converts its answers, and requires
+// what decodeJSON gives for each: keys kept from earlier documents, long
+// and escaped keys, duplicates and a full set change nothing.
+func TestDecodeJSONNamesMatchesDecodeJSON(t *testing.T) {
+	docs := []string{
+		`{"choices":[{"index":0,"message":{"role":"assistant","content":"hi"}}],"usage":{"total_tokens":3}}`,
+		`{"choices":[{"index":1,"message":{"role":"user","content":"again"}}],"usage":null}`,
+		`{"a\u0062c": 1, "abc": 2, "a\"b": 3, "é": 4, "\u00e9": 5}`,
+		`{"` + strings.Repeat("k", jsonCacheMaxLen+1) + `": 1, "` + strings.Repeat("k", jsonCacheMaxLen) + `": 2}`,
+		`{"a": 1, "a": null, "b": null, "b": 2}`,
+		"{\"a\xffb\": 1, \"a\xffb\": 2}",
+		`{"a": 1,}`,
+		`{"a" 1}`,
+		`{"unterminated`,
+		`[{"x": [], "y": {}}, {"x": [1], "y": {"x": null}}]`,
+	}
+	rng := rand.New(rand.NewPCG(3, 4))
+	for range 2000 { // enough distinct keys to fill the set
+		docs = append(docs, string(render(rng, randomJSON(rng, 0))))
+	}
+	many := make([]string, jsonNamesMax+100)
+	for i := range many {
+		many[i] = fmt.Sprintf(`"key%d": %d`, i, i)
+	}
+	docs = append(docs, "{"+strings.Join(many, ", ")+"}", "{"+strings.Join(many[len(many)/2:], ", ")+"}")
+	L, null := newTestState(t)
+	names := keyNames{}
+	for i, doc := range docs {
+		want, wantErr := decodeJSON(L, []byte(doc), null)
+		got, err := decodeJSONNames(L, []byte(doc), null, nil, names)
+		if wantErr != nil {
+			require.EqualError(t, err, wantErr.Error(), "document %d: %q", i, doc)
+			continue
+		}
+		require.NoError(t, err, "document %d: %q", i, doc)
+		require.Empty(t, sameLua(got, want, "$"), "document %d: %q", i, doc)
+	}
+	require.Len(t, names, jsonNamesMax, "the set fills up and stops there")
+}

@@ -35,8 +35,13 @@ const (
 	// too; the memory limit bounds their stacks.
 	DefaultMaxCallDepth = 20000
 	// maxRegistry is the most value slots of one Lua state's stack (16 MiB);
-	// it grows from gopher-lua's default as calls need it.
+	// it grows from initialRegistry as calls need it.
 	maxRegistry = 1 << 20
+	// initialRegistry is the value slots a Lua state (a VM, a coroutine)
+	// starts with: 16 KiB, where gopher-lua's default of 5,120 slots is 80
+	// KiB of pointers that every garbage collection scans, for a stack
+	// that most scripts keep under a few hundred slots.
+	initialRegistry = 1 << 10
 	// registryGrowStep is the slack added whenever a state's stack grows.
 	registryGrowStep = 1 << 12
 	// DefaultMaxString is the longest string a library function builds.

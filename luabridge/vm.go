@@ -90,6 +90,9 @@ type VM struct {
 	nsOwned map[*lua.LTable]bool
 	g       *guard
 	stdin   *stdinReader
+	// names are the object keys of the answers converted to Lua so far
+	// (made on the first answer).
+	names keyNames
 }
 
 // New builds a VM with the sandboxed standard libraries, the helpers and the
@@ -137,6 +140,7 @@ func newState(lim Limits, concatHook func(*lua.LState, int)) *lua.LState {
 		SkipOpenLibs:        true,
 		CallStackSize:       lim.MaxCallDepth,
 		MinimizeStackMemory: true,
+		RegistrySize:        initialRegistry,
 		RegistryMaxSize:     maxRegistry,
 		RegistryGrowStep:    registryGrowStep,
 	})

@@ -3,6 +3,7 @@ package openai_test
 import (
 	"context"
 	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 
@@ -199,4 +200,26 @@ func TestChatDryRunShowsMaxCompletionTokens(t *testing.T) {
 	body := res.Value.(map[string]any)["body"].(map[string]any)
 	assert.Equal(t, 100.0, body["max_completion_tokens"])
 	assert.NotContains(t, body, "max_tokens")
+}
+
+// TestChatSpecProblemsInFieldOrder requires every problem of one message,
+// each with its path, in the sorted order of the fields, on every call
+// (Go's maps iterate in a different order each time).
+func TestChatSpecProblemsInFieldOrder(t *testing.T) {
+	fn := chatFn(t)
+	msg := map[string]any{"role": "user", "name": 5.0, "content": []any{map[string]any{"type": "text", "text": true}}, "zzz": 1.0, "aaa": 2.0}
+	var first string
+	for i := range 20 {
+		_, err := fn.Validate(chatArgs(map[string]any{"messages": []any{user("x"), msg}}))
+		require.Error(t, err)
+		if i == 0 {
+			first = err.Error()
+			continue
+		}
+		require.Equal(t, first, err.Error(), "the same problems in the same order every time")
+	}
+	content := strings.Index(first, "'messages[2].content[1].text': string expected, got boolean")
+	name := strings.Index(first, "'messages[2].name': string expected, got number")
+	require.GreaterOrEqual(t, content, 0, first)
+	require.Greater(t, name, content, first)
 }

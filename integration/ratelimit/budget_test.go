@@ -119,3 +119,58 @@ func TestUsage(t *testing.T) {
 		assert.Equal(t, c.ok, ok, c.body)
 	}
 }
+
+// TestUsageScanMatchesDecode requires the quick reading of usage objects
+// to agree with encoding/json's wherever it answers, on the shapes APIs
+// send and on the ones it leaves to encoding/json.
+func TestUsageScanMatchesDecode(t *testing.T) {
+	members := []string{
+		`"usage":{"prompt_tokens":10,"completion_tokens":9,"total_tokens":19,"prompt_tokens_details":{"cached_tokens":0,"audio_tokens":0},"completion_tokens_details":{"reasoning_tokens":0}}`,
+		`"usage" : { "input_tokens" : 5 , "output_tokens" : 7 , "x" : [1, {"y": "}]"}, "a\"b"] }`,
+		`"usage":{}`,
+		`"usage":null`,
+		`"usage":7`,
+		`"usage":"text"`,
+		`"usage":[1]`,
+		`"usage":{"total_tokens":null,"prompt_tokens":3}`,
+		`"usage":{"total_tokens":4,"total_tokens":null,"prompt_tokens":3}`,
+		`"usage":{"total_tokens":4,"total_tokens":6}`,
+		`"usage":{"total_tokens":0}`,
+		`"usage":{"total_tokens":-0,"prompt_tokens":-3}`,
+		`"usage":{"prompt_tokens":null,"completion_tokens":2}`,
+		`"usage":{"prompt_tokens":1.5}`,
+		`"usage":{"prompt_tokens":1e2}`,
+		`"usage":{"prompt_tokens":"3"}`,
+		`"usage":{"prompt_tokens":true}`,
+		`"usage":{"prompt_tokens":99999999999999999999999}`,
+		`"usage":{"Total_Tokens":8,"prompt_tokens":1}`,
+		`"usage":{"PROMPT_TOKENS":8}`,
+		`"usage":{"total_to\u212aens":8}`,
+		"\"usage\":{\"total_to\u212aens\":8}",
+		"\"usage\":{\"\u017fotal\":1,\"prompt_tokens\":2}",
+		`"usage":{"prompt\u005ftokens":8}`,
+		`"usage":{"":1,"prompt_tokens":2}`,
+		`"usage":{"prompt_tokens":2,}`,
+		`"usage":{"prompt_tokens":02}`,
+		`"usage":{"prompt_tokens":2`,
+		`"usage"`,
+		`"usage":`,
+		`"usage" x`,
+		`"usage":{"details":{"total_tokens":100},"prompt_tokens":1,"completion_tokens":1}`,
+		`"usage":{"s":"\\","prompt_tokens":4,"t":"\"}","completion_tokens":5}`,
+	}
+	for _, m := range members {
+		want, wantOK := decodeUsage([]byte(m))
+		got, gotOK, sure := scanUsage([]byte(m))
+		if !sure {
+			continue
+		}
+		assert.Equal(t, want, got, m)
+		assert.Equal(t, wantOK, gotOK, m)
+	}
+	// The common shapes are read without encoding/json.
+	for _, m := range members[:3] {
+		_, _, sure := scanUsage([]byte(m))
+		assert.True(t, sure, m)
+	}
+}

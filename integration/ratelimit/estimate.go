@@ -6,6 +6,7 @@ import (
 	"io"
 	"mime"
 	"mime/multipart"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 )
@@ -200,15 +201,6 @@ func textChars(raw []byte) int {
 // (total_tokens, else prompt/input plus completion/output tokens); ok is
 // false when it has none.
 func Usage(body []byte) (tokens int, ok bool) {
-	var r struct {
-		Usage *struct {
-			Total      *int `json:"total_tokens"`
-			Prompt     int  `json:"prompt_tokens"`
-			Completion int  `json:"completion_tokens"`
-			Input      int  `json:"input_tokens"`
-			Output     int  `json:"output_tokens"`
-		} `json:"usage"`
-	}
 	// Only the top-level usage object is read, not the whole answer: a
 	// key cannot hide in a string value (its quotes would be escaped),
 	// and the top-level usage comes after any nested one.
@@ -216,13 +208,182 @@ func Usage(body []byte) (tokens int, ok bool) {
 	if i < 0 {
 		return 0, false
 	}
-	if json.Unmarshal(append(append([]byte("{"), usageObject(body[i:])...), '}'), &r) != nil || r.Usage == nil {
+	member := usageObject(body[i:])
+	if tokens, ok, sure := scanUsage(member); sure {
+		return tokens, ok
+	}
+	return decodeUsage(member)
+}
+
+// usage is what Usage reads of a usage object.
+type usage struct {
+	Total      *int `json:"total_tokens"`
+	Prompt     int  `json:"prompt_tokens"`
+	Completion int  `json:"completion_tokens"`
+	Input      int  `json:"input_tokens"`
+	Output     int  `json:"output_tokens"`
+}
+
+func (u *usage) tokens() int {
+	if u.Total != nil {
+		return *u.Total
+	}
+	return u.Prompt + u.Completion + u.Input + u.Output
+}
+
+// decodeUsage is Usage of the member `"usage": …` with encoding/json.
+func decodeUsage(member []byte) (tokens int, ok bool) {
+	var r struct {
+		Usage *usage `json:"usage"`
+	}
+	if json.Unmarshal(append(append([]byte("{"), member...), '}'), &r) != nil || r.Usage == nil {
 		return 0, false
 	}
-	if r.Usage.Total != nil {
-		return *r.Usage.Total, true
+	return r.Usage.tokens(), true
+}
+
+// scanUsage is decodeUsage without reflection for the usage objects APIs
+// send: plain keys, integer counts. sure is false when member holds
+// anything else (an escaped, non-ASCII or differently cased key, a count
+// that is not a plain integer), which decodeUsage then reads.
+func scanUsage(member []byte) (tokens int, ok, sure bool) {
+	p := skipSpace(member, len(`"usage"`))
+	if p >= len(member) || member[p] != ':' {
+		return 0, false, true // not JSON: decodeUsage fails too
 	}
-	return r.Usage.Prompt + r.Usage.Completion + r.Usage.Input + r.Usage.Output, true
+	val := member[skipSpace(member, p+1):]
+	if !json.Valid(val) || val[0] != '{' {
+		return 0, false, true // null, or not an object: no usage
+	}
+	var u usage
+	p = skipSpace(val, 1)
+	for val[p] != '}' {
+		end := p + 1 + bytes.IndexByte(val[p+1:], '"') // valid: the key ends
+		key := val[p+1 : end]
+		if bytes.IndexByte(key, '\\') >= 0 {
+			return 0, false, false
+		}
+		p = skipSpace(val, skipSpace(val, end+1)+1) // past the colon
+		field := usageField(&u, key)
+		switch {
+		case field != nil:
+			n, next, isInt := scanInt(val, p)
+			if !isInt {
+				return 0, false, false
+			}
+			*field, p = n, next
+		case bytes.Equal(key, []byte("total_tokens")):
+			if bytes.HasPrefix(val[p:], []byte("null")) {
+				u.Total, p = nil, p+4
+				break
+			}
+			n, next, isInt := scanInt(val, p)
+			if !isInt {
+				return 0, false, false
+			}
+			u.Total, p = &n, next
+		case foldsToField(key):
+			return 0, false, false
+		default:
+			p = skipValue(val, p)
+		}
+		p = skipSpace(val, p)
+		if val[p] == ',' {
+			p = skipSpace(val, p+1)
+		}
+	}
+	return u.tokens(), true, true
+}
+
+// usageField is the count of u that key names exactly (total_tokens
+// aside), or nil.
+func usageField(u *usage, key []byte) *int {
+	switch string(key) {
+	case "prompt_tokens":
+		return &u.Prompt
+	case "completion_tokens":
+		return &u.Completion
+	case "input_tokens":
+		return &u.Input
+	case "output_tokens":
+		return &u.Output
+	}
+	return nil
+}
+
+// foldsToField reports whether encoding/json could match key to a field
+// of usage other than exactly: it matches names case-insensitively, with
+// Unicode folds (ſ, K) among non-ASCII bytes.
+func foldsToField(key []byte) bool {
+	for _, c := range key {
+		if c >= utf8.RuneSelf {
+			return true
+		}
+	}
+	for _, name := range []string{"total_tokens", "prompt_tokens", "completion_tokens", "input_tokens", "output_tokens"} {
+		if strings.EqualFold(string(key), name) {
+			return true
+		}
+	}
+	return false
+}
+
+// scanInt reads the JSON number at data[p] when it is an integer that fits
+// an int (no fraction, no exponent), returning the index after it.
+func scanInt(data []byte, p int) (n, next int, ok bool) {
+	end := p
+	if end < len(data) && data[end] == '-' {
+		end++
+	}
+	for end < len(data) && '0' <= data[end] && data[end] <= '9' {
+		end++
+	}
+	if end < len(data) && (data[end] == '.' || data[end] == 'e' || data[end] == 'E') {
+		return 0, 0, false
+	}
+	n, err := strconv.Atoi(string(data[p:end]))
+	if err != nil {
+		return 0, 0, false
+	}
+	return n, end, true
+}
+
+// skipValue returns the index after the JSON value at data[p], data being
+// valid JSON.
+func skipValue(data []byte, p int) int {
+	depth, inString := 0, false
+	for ; p < len(data); p++ {
+		c := data[p]
+		switch {
+		case inString && c == '\\':
+			p++
+		case c == '"':
+			inString = !inString
+			if !inString && depth == 0 {
+				return p + 1
+			}
+		case inString:
+		case c == '{' || c == '[':
+			depth++
+		case c == '}' || c == ']':
+			if depth == 0 {
+				return p
+			}
+			if depth--; depth == 0 {
+				return p + 1
+			}
+		case depth == 0 && (c == ',' || c == ' ' || c == '\t' || c == '\n' || c == '\r'):
+			return p
+		}
+	}
+	return p
+}
+
+func skipSpace(data []byte, p int) int {
+	for p < len(data) && (data[p] == ' ' || data[p] == '\t' || data[p] == '\n' || data[p] == '\r') {
+		p++
+	}
+	return p
 }
 
 // usageObject returns the `"usage": {…}` member that starts member, up to

@@ -42,6 +42,9 @@ func newLTable(acap int, hcap int) *LTable {
 	}
 	if hcap != 0 {
 		tb.strdict = make(map[string]LValue, hcap)
+		// kosmo: the key order too, sized like strdict (see PATCHES.md).
+		tb.keys = make([]LValue, 0, hcap)
+		tb.k2i = make(map[LValue]int, hcap)
 	}
 	return tb
 }
@@ -213,7 +216,7 @@ func (tb *LTable) RawSetString(key string, value LValue) {
 		delete(tb.strdict, key)
 	} else {
 		tb.strdict[key] = value
-		lkey := LString(key)
+		var lkey LValue = LString(key) // kosmo: boxed once (see PATCHES.md)
 		if _, ok := tb.k2i[lkey]; !ok {
 			tb.k2i[lkey] = len(tb.keys)
 			tb.keys = append(tb.keys, lkey)
